@@ -1,0 +1,504 @@
+/* xmpp-stanza.c: stanza trees in one arena each.
+ *
+ * Why an arena: the reader builds a tree per stanza at network speed, and a
+ * malloc per node, name and text makes allocation the largest cost after
+ * libxml2 itself. Nodes are never freed one by one: the whole stanza goes at
+ * once, so a bump allocator is all that is needed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "xmpp-stanza-private.h"
+
+#include <string.h>
+
+typedef struct _Chunk Chunk;
+struct _Chunk {
+  Chunk *next;   /* older chunks, freed with the stanza */
+  gsize  size;
+  gsize  used;
+  char   data[];
+};
+
+struct _XmppStanza {
+  gatomicrefcount ref_count;
+  XmppNode       *top;
+  Chunk          *chunk;    /* the chunk being filled */
+  gsize           total;    /* bytes of all chunks */
+  /* the first chunk follows in the same allocation */
+};
+
+#define ALIGN8(n) (((n) + 7) & ~(gsize) 7)
+#define MIN_CHUNK 256
+
+G_DEFINE_BOXED_TYPE (XmppStanza, xmpp_stanza, xmpp_stanza_ref, xmpp_stanza_unref)
+
+XmppStanza *
+xmpp_stanza_new_sized (gsize size_hint)
+{
+  gsize size = MAX (ALIGN8 (size_hint), MIN_CHUNK);
+  XmppStanza *self = g_malloc (sizeof (XmppStanza) + sizeof (Chunk) + size);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->top = NULL;
+  self->chunk = (Chunk *) (self + 1);
+  self->chunk->next = NULL;
+  self->chunk->size = size;
+  self->chunk->used = 0;
+  self->total = size;
+  return self;
+}
+
+XmppStanza *
+xmpp_stanza_new (const char *name,
+                 const char *ns)
+{
+  XmppStanza *self;
+  XmppNode *top;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  self = xmpp_stanza_new_sized (MIN_CHUNK);
+  top = xmpp_stanza_new_node (self, NULL);
+  top->name = xmpp_stanza_strndup (self, name, strlen (name));
+  top->ns = xmpp_stanza_strndup (self, ns ? ns : "", ns ? strlen (ns) : 0);
+  return self;
+}
+
+XmppStanza *
+xmpp_stanza_ref (XmppStanza *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+xmpp_stanza_unref (XmppStanza *self)
+{
+  Chunk *first;
+
+  g_return_if_fail (self != NULL);
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  first = (Chunk *) (self + 1);
+  for (Chunk *c = self->chunk, *next; c != first; c = next)
+    {
+      next = c->next;
+      g_free (c);
+    }
+  g_free (self);
+}
+
+XmppNode *
+xmpp_stanza_get_top (XmppStanza *self)
+{
+  return self->top;
+}
+
+gsize
+xmpp_stanza_get_arena_size (XmppStanza *self)
+{
+  return self->total;
+}
+
+/* Room for @size more bytes at @align in the current chunk, or a new chunk
+ * at least twice the last so a growing stanza costs O(log n) mallocs. */
+static char *
+arena_reserve (XmppStanza *self,
+               gsize       size,
+               gsize       align)
+{
+  Chunk *c = self->chunk;
+  gsize start = (c->used + align - 1) & ~(align - 1);
+
+  if (G_UNLIKELY (start + size > c->size))
+    {
+      gsize csize = MAX (ALIGN8 (size), c->size * 2);
+      Chunk *n = g_malloc (sizeof (Chunk) + csize);
+
+      n->next = c;
+      n->size = csize;
+      n->used = 0;
+      self->chunk = c = n;
+      self->total += csize;
+      start = 0;
+    }
+  c->used = start + size;
+  return c->data + start;
+}
+
+gpointer
+xmpp_stanza_alloc (XmppStanza *self,
+                   gsize       size)
+{
+  return arena_reserve (self, size, 8);
+}
+
+char *
+xmpp_stanza_strndup (XmppStanza *self,
+                     const char *str,
+                     gsize       len)
+{
+  char *copy = arena_reserve (self, len + 1, 1);
+
+  memcpy (copy, str, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+XmppNode *
+xmpp_stanza_new_node (XmppStanza *self,
+                      XmppNode   *parent)
+{
+  XmppNode *node = (XmppNode *) arena_reserve (self, sizeof (XmppNode), 8);
+
+  memset (node, 0, sizeof *node);
+  node->stanza = self;
+  node->parent = parent;
+  if (parent == NULL)
+    self->top = node;
+  else if (parent->last_child == NULL)
+    parent->children = parent->last_child = node;
+  else
+    parent->last_child = parent->last_child->next = node;
+  return node;
+}
+
+const char *
+xmpp_stanza_get_name (XmppStanza *self)
+{
+  return self->top ? self->top->name : NULL;
+}
+
+const char *
+xmpp_stanza_get_ns (XmppStanza *self)
+{
+  return self->top ? self->top->ns : NULL;
+}
+
+const char *
+xmpp_stanza_get_attr (XmppStanza *self,
+                      const char *name)
+{
+  return self->top ? xmpp_node_get_attr (self->top, name) : NULL;
+}
+
+static void
+copy_subtree (XmppNode       *parent,
+              const XmppNode *src)
+{
+  XmppNode *dst = xmpp_node_add_child (parent, src->name, src->ns);
+
+  for (guint i = 0; i < src->n_attrs; i++)
+    xmpp_node_set_attr_ns (dst, src->attrs[i].ns, src->attrs[i].name, src->attrs[i].value);
+  if (src->text != NULL)
+    xmpp_node_append_text (dst, src->text, src->text_len);
+  xmpp_node_foreach_child (src, child)
+    copy_subtree (dst, child);
+}
+
+XmppNode *
+xmpp_node_add_copy (XmppNode       *parent,
+                    const XmppNode *child)
+{
+  copy_subtree (parent, child);
+  return parent->last_child;
+}
+
+XmppStanza *
+xmpp_stanza_copy (XmppStanza *self)
+{
+  XmppStanza *copy = xmpp_stanza_new_sized (self->total);
+  XmppNode *top = xmpp_stanza_new_node (copy, NULL);
+  const XmppNode *src = self->top;
+
+  top->name = xmpp_stanza_strndup (copy, src->name, strlen (src->name));
+  top->ns = xmpp_stanza_strndup (copy, src->ns, strlen (src->ns));
+  for (guint i = 0; i < src->n_attrs; i++)
+    xmpp_node_set_attr_ns (top, src->attrs[i].ns, src->attrs[i].name, src->attrs[i].value);
+  if (src->text != NULL)
+    xmpp_node_append_text (top, src->text, src->text_len);
+  xmpp_node_foreach_child (src, child)
+    copy_subtree (top, child);
+  return copy;
+}
+
+/* Building */
+
+XmppNode *
+xmpp_node_add_child (XmppNode   *parent,
+                     const char *name,
+                     const char *ns)
+{
+  XmppStanza *s;
+  XmppNode *node;
+
+  g_return_val_if_fail (parent != NULL && name != NULL, NULL);
+
+  s = parent->stanza;
+  node = xmpp_stanza_new_node (s, parent);
+  node->name = xmpp_stanza_strndup (s, name, strlen (name));
+  /* Sharing the parent's string is safe: both live in the same arena. */
+  if (ns == NULL || strcmp (ns, parent->ns) == 0)
+    node->ns = parent->ns;
+  else
+    node->ns = xmpp_stanza_strndup (s, ns, strlen (ns));
+  return node;
+}
+
+XmppNode *
+xmpp_node_add_child_text (XmppNode   *parent,
+                          const char *name,
+                          const char *ns,
+                          const char *text)
+{
+  XmppNode *node = xmpp_node_add_child (parent, name, ns);
+
+  if (text != NULL)
+    xmpp_node_set_text (node, text);
+  return node;
+}
+
+static XmppAttr *
+find_attr (const XmppNode *self,
+           const char     *ns,
+           const char     *name)
+{
+  for (guint i = 0; i < self->n_attrs; i++)
+    {
+      XmppAttr *a = &self->attrs[i];
+
+      if (strcmp (a->name, name) == 0 && g_strcmp0 (a->ns, ns) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+void
+xmpp_node_set_attr_ns (XmppNode   *self,
+                       const char *ns,
+                       const char *name,
+                       const char *value)
+{
+  XmppStanza *s;
+  XmppAttr *a;
+
+  g_return_if_fail (self != NULL && name != NULL);
+
+  s = self->stanza;
+  a = find_attr (self, ns, name);
+  if (a == NULL && value == NULL)
+    return;
+  if (a != NULL && value == NULL)
+    {
+      /* Removal keeps the order of the others: writers of signed or hashed
+       * content (caps) rely on a stable attribute order. */
+      guint i = a - self->attrs;
+      memmove (a, a + 1, (self->n_attrs - i - 1) * sizeof *a);
+      self->n_attrs--;
+      return;
+    }
+  if (a == NULL)
+    {
+      if (self->n_attrs == self->attrs_size)
+        {
+          guint size = MAX (4, self->attrs_size * 2);
+          XmppAttr *attrs = xmpp_stanza_alloc (s, size * sizeof (XmppAttr));
+
+          if (self->n_attrs > 0)
+            memcpy (attrs, self->attrs, self->n_attrs * sizeof (XmppAttr));
+          self->attrs = attrs;
+          self->attrs_size = size;
+        }
+      a = &self->attrs[self->n_attrs++];
+      a->name = xmpp_stanza_strndup (s, name, strlen (name));
+      a->ns = ns ? xmpp_stanza_strndup (s, ns, strlen (ns)) : NULL;
+    }
+  a->value = xmpp_stanza_strndup (s, value, strlen (value));
+}
+
+void
+xmpp_node_set_attr (XmppNode   *self,
+                    const char *name,
+                    const char *value)
+{
+  xmpp_node_set_attr_ns (self, NULL, name, value);
+}
+
+void
+xmpp_node_set_text (XmppNode   *self,
+                    const char *text)
+{
+  g_return_if_fail (self != NULL);
+
+  self->text = NULL;
+  self->text_len = 0;
+  if (text != NULL)
+    xmpp_node_append_text (self, text, strlen (text));
+}
+
+/* Text arrives in several pieces per element (libxml2 calls back once per
+ * entity). When this node's text is the last thing in the arena it grows in
+ * place, so a text of many pieces is still one copy. */
+void
+xmpp_node_append_text (XmppNode   *self,
+                       const char *text,
+                       gsize       len)
+{
+  XmppStanza *s = self->stanza;
+  Chunk *c = s->chunk;
+  char *buf;
+
+  if (self->text != NULL &&
+      self->text + self->text_len + 1 == c->data + c->used &&
+      c->used + len <= c->size)
+    {
+      memcpy (self->text + self->text_len, text, len);
+      self->text_len += len;
+      self->text[self->text_len] = '\0';
+      c->used += len;
+      return;
+    }
+
+  buf = arena_reserve (s, self->text_len + len + 1, 1);
+  if (self->text_len > 0)
+    memcpy (buf, self->text, self->text_len);
+  memcpy (buf + self->text_len, text, len);
+  self->text = buf;
+  self->text_len += len;
+  buf[self->text_len] = '\0';
+}
+
+void
+xmpp_node_remove (XmppNode *child)
+{
+  XmppNode *parent = child->parent;
+  XmppNode *prev = NULL;
+
+  g_return_if_fail (parent != NULL);
+
+  for (XmppNode *n = parent->children; n != NULL; prev = n, n = n->next)
+    {
+      if (n != child)
+        continue;
+      if (prev == NULL)
+        parent->children = n->next;
+      else
+        prev->next = n->next;
+      if (parent->last_child == n)
+        parent->last_child = prev;
+      break;
+    }
+  child->parent = NULL;
+  child->next = NULL;
+}
+
+/* Lookups */
+
+const char *
+xmpp_node_get_attr_ns (const XmppNode *self,
+                       const char     *ns,
+                       const char     *name)
+{
+  XmppAttr *a = find_attr (self, ns, name);
+
+  return a ? a->value : NULL;
+}
+
+const char *
+xmpp_node_get_attr (const XmppNode *self,
+                    const char     *name)
+{
+  return xmpp_node_get_attr_ns (self, NULL, name);
+}
+
+gboolean
+xmpp_node_is (const XmppNode *self,
+              const char     *name,
+              const char     *ns)
+{
+  return self != NULL &&
+         (name == NULL || strcmp (self->name, name) == 0) &&
+         (ns == NULL || strcmp (self->ns, ns) == 0);
+}
+
+XmppNode *
+xmpp_node_get_child (const XmppNode *self,
+                     const char     *name,
+                     const char     *ns)
+{
+  xmpp_node_foreach_child (self, child)
+    if (xmpp_node_is (child, name, ns))
+      return child;
+  return NULL;
+}
+
+XmppNode *
+xmpp_node_get_next_sibling (const XmppNode *after,
+                            const char     *name,
+                            const char     *ns)
+{
+  for (XmppNode *n = after->next; n != NULL; n = n->next)
+    if (xmpp_node_is (n, name, ns))
+      return n;
+  return NULL;
+}
+
+XmppNode *
+xmpp_node_get_child_ns (const XmppNode *self,
+                        const char     *ns)
+{
+  return xmpp_node_get_child (self, NULL, ns);
+}
+
+const char *
+xmpp_node_get_text (const XmppNode *self)
+{
+  return self->text ? self->text : "";
+}
+
+const char *
+xmpp_node_get_child_text (const XmppNode *self,
+                          const char     *name,
+                          const char     *ns)
+{
+  XmppNode *child = xmpp_node_get_child (self, name, ns);
+
+  return child ? xmpp_node_get_text (child) : NULL;
+}
+
+guint
+xmpp_node_n_children (const XmppNode *self)
+{
+  guint n = 0;
+
+  xmpp_node_foreach_child (self, child)
+    n++;
+  return n;
+}
+
+gboolean
+xmpp_node_equal (const XmppNode *a,
+                 const XmppNode *b)
+{
+  const XmppNode *ca, *cb;
+
+  if (strcmp (a->name, b->name) != 0 || strcmp (a->ns, b->ns) != 0)
+    return FALSE;
+  if (a->n_attrs != b->n_attrs || a->text_len != b->text_len)
+    return FALSE;
+  if (a->text_len > 0 && memcmp (a->text, b->text, a->text_len) != 0)
+    return FALSE;
+  for (guint i = 0; i < a->n_attrs; i++)
+    {
+      XmppAttr *other = find_attr (b, a->attrs[i].ns, a->attrs[i].name);
+
+      if (other == NULL || strcmp (other->value, a->attrs[i].value) != 0)
+        return FALSE;
+    }
+  for (ca = a->children, cb = b->children; ca && cb; ca = ca->next, cb = cb->next)
+    if (!xmpp_node_equal (ca, cb))
+      return FALSE;
+  return ca == NULL && cb == NULL;
+}
