@@ -294,6 +294,37 @@ test_tree_contents (void)
   g_assert_cmpuint (xmpp_node_n_children (top), ==, 3);
 }
 
+/* Namespace names hold '&' too, and must survive rotation (the new parser
+ * is primed with the header's declarations written out again). */
+static void
+test_amp_in_namespace (void)
+{
+  const char *stream = "<stream:stream xmlns='urn:a&amp;b' xmlns:stream='http://etherx.jabber.org/streams'>"
+                       "<m xmlns:p='urn:c&#38;d' p:k='v'><x xmlns='urn:e&amp;f'/></m><m/><m/>";
+  g_autoptr(XmppReader) reader = xmpp_reader_new ();
+  XmppStanza *s;
+  guint n = 0;
+
+  xmpp_reader_set_max_names (reader, 1);
+  g_assert_true (xmpp_reader_feed (reader, stream, strlen (stream)));
+  g_assert_cmpstr (xmpp_reader_get_default_ns (reader), ==, "urn:a&b");
+  g_assert_cmpint (xmpp_reader_pop (reader, NULL, NULL), ==, XMPP_READER_STREAM_OPEN);
+  while (xmpp_reader_pop (reader, &s, NULL) == XMPP_READER_STANZA)
+    {
+      XmppNode *top = xmpp_stanza_get_top (s);
+
+      g_assert_cmpstr (top->ns, ==, "urn:a&b");
+      if (n++ == 0)
+        {
+          g_assert_cmpstr (xmpp_node_get_attr_ns (top, "urn:c&d", "k"), ==, "v");
+          g_assert_cmpstr (top->children->ns, ==, "urn:e&f");
+        }
+      xmpp_stanza_unref (s);
+    }
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (xmpp_reader_get_rotations (reader), >=, 2);
+}
+
 /* A stanza is there as soon as its last byte is: no waiting for more. */
 static void
 test_no_lookahead (void)
@@ -715,6 +746,26 @@ test_endless_names (void)
   g_assert_cmpint (xmpp_reader_pop (reader, NULL, NULL), ==, XMPP_READER_STREAM_CLOSE);
 }
 
+/* Text interleaved with child elements, as much as the limit allows:
+ * appending must stay linear. */
+static void
+test_mixed_content (void)
+{
+  g_autoptr(XmppReader) reader = xmpp_reader_new ();
+  g_autoptr(GString) s = g_string_new (STREAM_OPEN "<message><body>");
+  g_autoptr(XmppStanza) stanza = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  while (s->len < XMPP_READER_DEFAULT_MAX_STANZA_SIZE - 64)
+    g_string_append (s, "x<b/>");
+  g_string_append (s, "</body></message>");
+  g_assert_true (xmpp_reader_feed (reader, s->str, s->len));
+  g_assert_cmpint (xmpp_reader_pop (reader, NULL, NULL), ==, XMPP_READER_STREAM_OPEN);
+  g_assert_cmpint (xmpp_reader_pop (reader, &stanza, NULL), ==, XMPP_READER_STANZA);
+  g_assert_cmpuint (xmpp_stanza_get_top (stanza)->children->text_len, >, 200000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+}
+
 /* Bytes after an error are ignored; the stanzas before it were delivered. */
 static void
 test_after_error (void)
@@ -741,6 +792,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xmpp/reader/split/random-and-rotation", test_random_cuts_and_rotation);
   g_test_add_func ("/xmpp/reader/round-trip", test_round_trip);
   g_test_add_func ("/xmpp/reader/tree", test_tree_contents);
+  g_test_add_func ("/xmpp/reader/amp-in-namespace", test_amp_in_namespace);
   g_test_add_func ("/xmpp/reader/no-lookahead", test_no_lookahead);
   g_test_add_func ("/xmpp/reader/header", test_header);
   g_test_add_func ("/xmpp/reader/reset", test_reset);
@@ -761,6 +813,7 @@ main (int argc, char **argv)
   g_test_add_func ("/xmpp/reader/limits/default-depth", test_default_depth_limit);
   g_test_add_func ("/xmpp/reader/limits/attributes", test_attribute_limit);
   g_test_add_func ("/xmpp/reader/limits/endless-names", test_endless_names);
+  g_test_add_func ("/xmpp/reader/limits/mixed-content", test_mixed_content);
 
   return g_test_run ();
 }

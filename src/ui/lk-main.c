@@ -1,6 +1,6 @@
 /* lk-main.c — entry point of the Lorikeet application
  *
- * Copyright 2025 The Lorikeet authors
+ * Copyright 2026 The Lorikeet authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -81,23 +81,18 @@ push_event (XmppReader      *self,
   g_array_append_val (self->events, ev);
 }
 
-/* Attribute values: with entity substitution off, libxml2 hands back every
- * '&' (from &amp; or &#38;) as the reference "&#38;" for a tree builder to
- * decode later. Nothing else can be left: other entities are refused. */
-static char *
-attr_value_dup (XmppStanza    *stanza,
-                const xmlChar *value,
-                const xmlChar *end)
+/* With entity substitution off, libxml2 hands back every '&' in attribute
+ * values and namespace names (from &amp; or &#38;) as the reference "&#38;"
+ * for a tree builder to decode later. Nothing else can be left: other
+ * entities are refused. Decodes in place. */
+static void
+decode_amp (char *str)
 {
-  gsize len = end - value;
-  char *out = xmpp_stanza_strndup (stanza, (const char *) value, len);
   char *w, *r;
 
-  if (memchr (out, '&', len) == NULL)
-    return out;
-  for (r = w = out; *r != '\0'; )
+  for (r = w = str; *r != '\0'; )
     {
-      if (strncmp (r, "&#38;", 5) == 0)
+      if (*r == '&' && strncmp (r, "&#38;", 5) == 0)
         {
           *w++ = '&';
           r += 5;
@@ -106,6 +101,17 @@ attr_value_dup (XmppStanza    *stanza,
         *w++ = *r++;
     }
   *w = '\0';
+}
+
+static char *
+arena_dup_decoded (XmppStanza *stanza,
+                   const char *str,
+                   gsize       len)
+{
+  char *out = xmpp_stanza_strndup (stanza, str, len);
+
+  if (memchr (out, '&', len) != NULL)
+    decode_amp (out);
   return out;
 }
 
@@ -124,18 +130,19 @@ remember_header (XmppReader     *self,
   for (int i = 0; i < nb_namespaces; i++)
     {
       const xmlChar *ns_prefix = namespaces[2 * i];
-      const xmlChar *uri = namespaces[2 * i + 1];
+      g_autofree char *uri = g_strdup (namespaces[2 * i + 1] ? (const char *) namespaces[2 * i + 1] : "");
 
+      decode_amp (uri);
       g_string_append (self->reopen, " xmlns");
       if (ns_prefix != NULL)
         g_string_append_printf (self->reopen, ":%s", (const char *) ns_prefix);
       g_string_append (self->reopen, "='");
-      xmpp_writer_append_escaped (self->reopen, uri ? (const char *) uri : "", -1, TRUE);
+      xmpp_writer_append_escaped (self->reopen, uri, -1, TRUE);
       g_string_append_c (self->reopen, '\'');
       if (ns_prefix == NULL)
         {
           g_free (self->default_ns);
-          self->default_ns = g_strdup (uri ? (const char *) uri : "");
+          self->default_ns = g_steal_pointer (&uri);
         }
     }
   g_string_append_c (self->reopen, '>');
@@ -159,8 +166,8 @@ fill_attrs (XmppReader     *self,
       XmppAttr *attr = &node->attrs[i];
 
       attr->name = xmpp_stanza_strndup (s, (const char *) a[0], strlen ((const char *) a[0]));
-      attr->ns = a[2] ? xmpp_stanza_strndup (s, (const char *) a[2], strlen ((const char *) a[2])) : NULL;
-      attr->value = attr_value_dup (s, a[3], a[4]);
+      attr->ns = a[2] ? arena_dup_decoded (s, (const char *) a[2], strlen ((const char *) a[2])) : NULL;
+      attr->value = arena_dup_decoded (s, (const char *) a[3], a[4] - a[3]);
     }
 }
 
@@ -250,7 +257,7 @@ on_start_element (void           *user_data,
   if (self->current != NULL && uri == self->uris[self->depth - 1])
     node->ns = self->current->ns;
   else if (uri != NULL)
-    node->ns = xmpp_stanza_strndup (s, (const char *) uri, strlen ((const char *) uri));
+    node->ns = arena_dup_decoded (s, (const char *) uri, strlen ((const char *) uri));
   else
     node->ns = "";
   self->uris[self->depth] = uri;
@@ -323,7 +330,7 @@ on_end_element (void          *user_data,
   if (node->children != NULL && node->text != NULL && is_blank (node->text, node->text_len))
     {
       node->text = NULL;
-      node->text_len = 0;
+      node->text_len = node->text_size = 0;
     }
   if (self->depth == 1)
     close_stanza (self);
@@ -644,18 +651,17 @@ xmpp_reader_feed (XmppReader *self,
                   const char *data,
                   gsize       len)
 {
+  const char *nul;
+
   g_return_val_if_fail (self != NULL, FALSE);
 
   if (self->state != STATE_OPEN)
     return FALSE;
   /* libxml2 reads a NUL as the end of its buffer in places; XML never
-   * allows one, so refuse it before libxml2 sees it. */
-  if (memchr (data, '\0', len) != NULL)
-    {
-      reader_fail (self, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
-                   _("The server sent bytes that are not valid UTF-8 or characters XML does not allow."));
-      return FALSE;
-    }
+   * allows one, so libxml2 only gets the bytes before it. */
+  nul = memchr (data, '\0', len);
+  if (nul != NULL)
+    len = nul - data;
   if (self->ctxt == NULL)
     new_parser (self);
 
@@ -676,6 +682,9 @@ xmpp_reader_feed (XmppReader *self,
         rotate_parser (self);
       check_stanza_size (self);
     }
+  if (nul != NULL)
+    reader_fail (self, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
+                 _("The server sent bytes that are not valid UTF-8 or characters XML does not allow."));
   return self->state == STATE_OPEN;
 }
 

@@ -334,13 +334,16 @@ xmpp_node_set_text (XmppNode   *self,
 
   self->text = NULL;
   self->text_len = 0;
+  self->text_size = 0;
   if (text != NULL)
     xmpp_node_append_text (self, text, strlen (text));
 }
 
 /* Text arrives in several pieces per element (libxml2 calls back once per
  * entity). When this node's text is the last thing in the arena it grows in
- * place, so a text of many pieces is still one copy. */
+ * place, so a text of many pieces is still one copy. Otherwise (text mixed
+ * with child elements) it moves to a buffer twice the size, so a hostile
+ * "x<b/>x<b/>x…" costs amortised linear time, not quadratic. */
 void
 xmpp_node_append_text (XmppNode   *self,
                        const char *text,
@@ -348,26 +351,29 @@ xmpp_node_append_text (XmppNode   *self,
 {
   XmppStanza *s = self->stanza;
   Chunk *c = s->chunk;
+  gsize need = self->text_len + len + 1;
   char *buf;
 
-  if (self->text != NULL &&
-      self->text + self->text_len + 1 == c->data + c->used &&
-      c->used + len <= c->size)
+  if (self->text != NULL && need > self->text_size &&
+      self->text + self->text_size == c->data + c->used &&
+      c->used + (need - self->text_size) <= c->size)
     {
-      memcpy (self->text + self->text_len, text, len);
-      self->text_len += len;
-      self->text[self->text_len] = '\0';
-      c->used += len;
-      return;
+      c->used += need - self->text_size;
+      self->text_size = need;
     }
+  if (self->text == NULL || need > self->text_size)
+    {
+      gsize size = self->text_len > 0 ? need * 2 : need;
 
-  buf = arena_reserve (s, self->text_len + len + 1, 1);
-  if (self->text_len > 0)
-    memcpy (buf, self->text, self->text_len);
-  memcpy (buf + self->text_len, text, len);
-  self->text = buf;
+      buf = arena_reserve (s, size, 1);
+      if (self->text_len > 0)
+        memcpy (buf, self->text, self->text_len);
+      self->text = buf;
+      self->text_size = size;
+    }
+  memcpy (self->text + self->text_len, text, len);
   self->text_len += len;
-  buf[self->text_len] = '\0';
+  self->text[self->text_len] = '\0';
 }
 
 void

@@ -36,6 +36,7 @@ struct _XmppNode {
   guint       attrs_size;
   char       *text;   /* NULL when the element has no text */
   gsize       text_len;
+  gsize       text_size; /* room at text, for appends */
   XmppNode   *parent;
   XmppNode   *children;
   XmppNode   *last_child;
