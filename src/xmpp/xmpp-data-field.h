@@ -79,7 +79,8 @@ XmppDataField *xmpp_data_field_new_submit (XmppDataField    *self);
 const char        *xmpp_data_field_get_var      (XmppDataField *self);
 XmppDataFieldKind  xmpp_data_field_get_kind     (XmppDataField *self);
 /* FALSE when the element had no (understood) type attribute, or for fields
- * of a submit form: the kind is then implied, and not written out. */
+ * of a submit form: the kind is then implied, and not written out. The
+ * construct-only "has-type" property (default TRUE) sets it. */
 gboolean           xmpp_data_field_get_has_type (XmppDataField *self);
 const char        *xmpp_data_field_get_label    (XmppDataField *self);
 void               xmpp_data_field_set_label    (XmppDataField *self,
