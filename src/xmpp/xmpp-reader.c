@@ -38,7 +38,6 @@ struct _XmppReader {
   XmppStanza    *stanza;
   XmppNode      *current;
   const xmlChar **uris;        /* libxml2's interned namespace per depth */
-  gsize          size_hint;    /* arena size of the last stanza */
 
   /* Byte positions in the stream, to bound a stanza while it is still
    * open: libxml2 buffers a whole start tag before it calls back. */
@@ -115,6 +114,31 @@ arena_dup_decoded (XmppStanza *stanza,
   return out;
 }
 
+/* A name from libxml2's dictionary, as it is unless it holds a "&#38;". */
+static const char *
+borrow_decoded (XmppStanza    *stanza,
+                const xmlChar *name)
+{
+  const char *str = (const char *) name;
+
+  if (G_LIKELY (strchr (str, '&') == NULL))
+    return str;
+  return arena_dup_decoded (stanza, str, strlen (str));
+}
+
+/* Element and attribute names stay in libxml2's dictionary rather than
+ * being copied: each stanza holds a reference to the dictionary, which
+ * outlives the parser if it must (see rotation). */
+static XmppStanza *
+new_stanza (XmppReader *self)
+{
+  XmppStanza *s = xmpp_stanza_new_empty ();
+
+  xmlDictReference (self->ctxt->dict);
+  xmpp_stanza_borrow (s, self->ctxt->dict, (GDestroyNotify) xmlDictFree);
+  return s;
+}
+
 static void
 remember_header (XmppReader     *self,
                  const xmlChar  *localname,
@@ -165,8 +189,13 @@ fill_attrs (XmppReader     *self,
       const xmlChar **a = attributes + 5 * i;   /* localname, prefix, URI, value, end */
       XmppAttr *attr = &node->attrs[i];
 
-      attr->name = xmpp_stanza_strndup (s, (const char *) a[0], strlen ((const char *) a[0]));
-      attr->ns = a[2] ? arena_dup_decoded (s, (const char *) a[2], strlen ((const char *) a[2])) : NULL;
+      attr->name = (const char *) a[0];
+      if (a[2] == NULL)
+        attr->ns = NULL;
+      else if (a[2] == self->ctxt->str_xml_ns)   /* xml:lang, on many stanzas */
+        attr->ns = XMPP_NS_XML;
+      else
+        attr->ns = borrow_decoded (s, a[2]);
       attr->value = arena_dup_decoded (s, (const char *) a[3], a[4] - a[3]);
     }
 }
@@ -196,7 +225,7 @@ open_stream (XmppReader     *self,
       return;
     }
   remember_header (self, localname, prefix, nb_namespaces, namespaces);
-  self->header = xmpp_stanza_new_sized (256);
+  self->header = new_stanza (self);
   top = xmpp_stanza_new_node (self->header, NULL);
   top->name = xmpp_stanza_strndup (self->header, "stream", 6);
   top->ns = xmpp_stanza_strndup (self->header, XMPP_NS_STREAM, strlen (XMPP_NS_STREAM));
@@ -248,16 +277,18 @@ on_start_element (void           *user_data,
     }
 
   if (self->depth == 1)
-    self->stanza = xmpp_stanza_new_sized (self->size_hint);
+    self->stanza = new_stanza (self);
   s = self->stanza;
   node = xmpp_stanza_new_node (s, self->current);
-  node->name = xmpp_stanza_strndup (s, (const char *) localname, strlen ((const char *) localname));
+  node->name = (const char *) localname;
   /* libxml2 interns namespace URIs, so a pointer compare finds the common
    * case of a child in its parent's namespace without copying it again. */
   if (self->current != NULL && uri == self->uris[self->depth - 1])
     node->ns = self->current->ns;
+  else if (self->current != NULL && uri == self->uris[1])
+    node->ns = s->top->ns;   /* jabber:client inside carbons and MAM results */
   else if (uri != NULL)
-    node->ns = arena_dup_decoded (s, (const char *) uri, strlen ((const char *) uri));
+    node->ns = borrow_decoded (s, uri);
   else
     node->ns = "";
   self->uris[self->depth] = uri;
@@ -300,7 +331,6 @@ close_stanza (XmppReader *self)
   XmppStanza *s = g_steal_pointer (&self->stanza);
 
   self->current = NULL;
-  self->size_hint = xmpp_stanza_get_arena_size (s);
   push_event (self, XMPP_READER_STANZA, s);
   self->boundary = parsed_position (self);
   if (self->max_names > 0 && (guint) xmlDictSize (self->ctxt->dict) > self->max_names)
@@ -523,7 +553,6 @@ xmpp_reader_new (void)
   self->max_attrs = XMPP_READER_DEFAULT_MAX_ATTRS;
   self->max_names = XMPP_READER_DEFAULT_MAX_NAMES;
   self->uris = g_new0 (const xmlChar *, self->max_depth + 2);
-  self->size_hint = 512;
   self->reopen = g_string_new (NULL);
   self->events = g_array_new (FALSE, FALSE, sizeof (Event));
   return self;

@@ -11,41 +11,52 @@
 
 #include <string.h>
 
-typedef struct _Chunk Chunk;
-struct _Chunk {
-  Chunk *next;   /* older chunks, freed with the stanza */
-  gsize  size;
-  gsize  used;
-  char   data[];
-};
+/* Every stanza starts with one block of this size; most fit in it. */
+#define BLOCK_SIZE 2048
+/* Freed blocks kept per thread for the next stanzas. The reader makes, and
+ * its caller frees, a stanza every few hundred bytes of stream: a block
+ * still warm in the cache beats malloc's path for blocks of this size. */
+#if defined(__SANITIZE_ADDRESS__)
+# define CACHE_DEPTH 0   /* let AddressSanitizer see every use after free */
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define CACHE_DEPTH 0
+# endif
+#endif
+#ifndef CACHE_DEPTH
+# define CACHE_DEPTH 8
+#endif
 
-struct _XmppStanza {
-  gatomicrefcount ref_count;
-  XmppNode       *top;
-  Chunk          *chunk;    /* the chunk being filled */
-  gsize           total;    /* bytes of all chunks */
-  /* the first chunk follows in the same allocation */
-};
-
-#define ALIGN8(n) (((n) + 7) & ~(gsize) 7)
-#define MIN_CHUNK 256
+static __thread XmppStanza *block_cache[CACHE_DEPTH + 1];
+static __thread guint n_cached;
 
 G_DEFINE_BOXED_TYPE (XmppStanza, xmpp_stanza, xmpp_stanza_ref, xmpp_stanza_unref)
 
-XmppStanza *
-xmpp_stanza_new_sized (gsize size_hint)
+static XmppStanza *
+stanza_new_empty (void)
 {
-  gsize size = MAX (ALIGN8 (size_hint), MIN_CHUNK);
-  XmppStanza *self = g_malloc (sizeof (XmppStanza) + sizeof (Chunk) + size);
+  XmppStanza *self;
 
+  if (n_cached > 0)
+    self = block_cache[--n_cached];
+  else
+    self = g_malloc (sizeof (XmppStanza) + sizeof (Chunk) + BLOCK_SIZE);
   g_atomic_ref_count_init (&self->ref_count);
   self->top = NULL;
+  self->borrowed = NULL;
+  self->borrowed_free = NULL;
   self->chunk = (Chunk *) (self + 1);
   self->chunk->next = NULL;
-  self->chunk->size = size;
+  self->chunk->size = BLOCK_SIZE;
   self->chunk->used = 0;
-  self->total = size;
+  self->total = BLOCK_SIZE;
   return self;
+}
+
+XmppStanza *
+xmpp_stanza_new_empty (void)
+{
+  return stanza_new_empty ();
 }
 
 XmppStanza *
@@ -57,7 +68,7 @@ xmpp_stanza_new (const char *name,
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  self = xmpp_stanza_new_sized (MIN_CHUNK);
+  self = stanza_new_empty ();
   top = xmpp_stanza_new_node (self, NULL);
   top->name = xmpp_stanza_strndup (self, name, strlen (name));
   top->ns = xmpp_stanza_strndup (self, ns ? ns : "", ns ? strlen (ns) : 0);
@@ -81,13 +92,18 @@ xmpp_stanza_unref (XmppStanza *self)
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
 
+  if (self->borrowed_free != NULL)
+    self->borrowed_free (self->borrowed);
   first = (Chunk *) (self + 1);
   for (Chunk *c = self->chunk, *next; c != first; c = next)
     {
       next = c->next;
       g_free (c);
     }
-  g_free (self);
+  if (n_cached < CACHE_DEPTH)
+    block_cache[n_cached++] = self;
+  else
+    g_free (self);
 }
 
 XmppNode *
@@ -102,56 +118,28 @@ xmpp_stanza_get_arena_size (XmppStanza *self)
   return self->total;
 }
 
-/* Room for @size more bytes at @align in the current chunk, or a new chunk
- * at least twice the last so a growing stanza costs O(log n) mallocs. */
-static char *
-arena_reserve (XmppStanza *self,
-               gsize       size,
-               gsize       align)
-{
-  Chunk *c = self->chunk;
-  gsize start = (c->used + align - 1) & ~(align - 1);
-
-  if (G_UNLIKELY (start + size > c->size))
-    {
-      gsize csize = MAX (ALIGN8 (size), c->size * 2);
-      Chunk *n = g_malloc (sizeof (Chunk) + csize);
-
-      n->next = c;
-      n->size = csize;
-      n->used = 0;
-      self->chunk = c = n;
-      self->total += csize;
-      start = 0;
-    }
-  c->used = start + size;
-  return c->data + start;
-}
-
-gpointer
-xmpp_stanza_alloc (XmppStanza *self,
-                   gsize       size)
-{
-  return arena_reserve (self, size, 8);
-}
-
+/* A new chunk at least twice the last, so a growing stanza costs O(log n)
+ * mallocs. The fast path is inline, in xmpp-stanza-private.h. */
 char *
-xmpp_stanza_strndup (XmppStanza *self,
-                     const char *str,
-                     gsize       len)
+xmpp_stanza_reserve_slow (XmppStanza *self,
+                          gsize       size)
 {
-  char *copy = arena_reserve (self, len + 1, 1);
+  gsize csize = MAX (XMPP_ALIGN8 (size), self->chunk->size * 2);
+  Chunk *n = g_malloc (sizeof (Chunk) + csize);
 
-  memcpy (copy, str, len);
-  copy[len] = '\0';
-  return copy;
+  n->next = self->chunk;
+  n->size = csize;
+  n->used = size;
+  self->chunk = n;
+  self->total += csize;
+  return n->data;
 }
 
 XmppNode *
 xmpp_stanza_new_node (XmppStanza *self,
                       XmppNode   *parent)
 {
-  XmppNode *node = (XmppNode *) arena_reserve (self, sizeof (XmppNode), 8);
+  XmppNode *node = xmpp_stanza_alloc (self, sizeof (XmppNode));
 
   memset (node, 0, sizeof *node);
   node->stanza = self;
@@ -209,7 +197,7 @@ xmpp_node_add_copy (XmppNode       *parent,
 XmppStanza *
 xmpp_stanza_copy (XmppStanza *self)
 {
-  XmppStanza *copy = xmpp_stanza_new_sized (self->total);
+  XmppStanza *copy = stanza_new_empty ();
   XmppNode *top = xmpp_stanza_new_node (copy, NULL);
   const XmppNode *src = self->top;
 
@@ -365,7 +353,7 @@ xmpp_node_append_text (XmppNode   *self,
     {
       gsize size = self->text_len > 0 ? need * 2 : need;
 
-      buf = arena_reserve (s, size, 1);
+      buf = xmpp_stanza_reserve (s, size, 1);
       if (self->text_len > 0)
         memcpy (buf, self->text, self->text_len);
       self->text = buf;

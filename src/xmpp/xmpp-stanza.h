@@ -49,12 +49,12 @@ GType xmpp_stanza_get_type (void) G_GNUC_CONST;
 
 XmppStanza *xmpp_stanza_new    (const char *name,
                                 const char *ns);
-/* An empty stanza whose arena starts at @size_hint bytes; the reader's way in. */
-XmppStanza *xmpp_stanza_new_sized (gsize size_hint);
+/* A stanza with no element yet; the reader's way in. */
+XmppStanza *xmpp_stanza_new_empty (void);
 XmppStanza *xmpp_stanza_ref    (XmppStanza *self);
 void        xmpp_stanza_unref  (XmppStanza *self);
 XmppNode   *xmpp_stanza_get_top (XmppStanza *self);
-/* Bytes the arena holds; the reader sizes the next stanza from it. */
+/* Bytes the arena holds. */
 gsize       xmpp_stanza_get_arena_size (XmppStanza *self);
 XmppStanza *xmpp_stanza_copy   (XmppStanza *self);
 
