@@ -432,6 +432,8 @@ static const BadCase bad_cases[] = {
   { "overlong-utf8", "<message><body>\xc0\xaf</body></message>", XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },
   { "surrogate-utf8", "<message><body>\xed\xa0\x80</body></message>", XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },
   { "truncated-utf8", "<message><body>\xe2\x82</body></message>", XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },
+  { "overlong-utf8-in-cdata", "<message><body><![CDATA[\xc1\xbd]]></body></message><presence/>",
+    XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },
   { "utf8-in-name", "<mess\xff age/>", XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },
   { "control-char", "<message><body>\x01</body></message>", XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },
   { "control-charref", "<message><body>&#1;</body></message>", XMPP_STREAM_ERROR_NOT_WELL_FORMED, 0 },

@@ -384,6 +384,25 @@ on_characters (void          *user_data,
                  _("The server sent text outside of any stanza."));
 }
 
+/* libxml2 2.9's push parser checks CDATA sections more loosely than other
+ * text: it lets overlong UTF-8 sequences through. Nothing above the engine
+ * may ever see invalid UTF-8, so check it here. */
+static void
+on_cdata (void          *user_data,
+          const xmlChar *ch,
+          int            len)
+{
+  XmppReader *self = user_data;
+
+  if (self->state != STATE_OPEN)
+    return;
+  if (!g_utf8_validate_len ((const char *) ch, len, NULL))
+    reader_fail (self, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
+                 _("The server sent bytes that are not valid UTF-8 or characters XML does not allow."));
+  else
+    on_characters (user_data, ch, len);
+}
+
 /* Everything RFC 6120 §11.1 rules out of an XMPP stream. */
 
 static void
@@ -497,7 +516,7 @@ static xmlSAXHandler sax_handler = {
   .startElementNs = on_start_element,
   .endElementNs = on_end_element,
   .characters = on_characters,
-  .cdataBlock = on_characters,
+  .cdataBlock = on_cdata,
   .ignorableWhitespace = on_characters,
   .comment = on_comment,
   .processingInstruction = on_processing_instruction,
