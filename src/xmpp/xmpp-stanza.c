@@ -172,43 +172,35 @@ xmpp_stanza_get_attr (XmppStanza *self,
   return self->top ? xmpp_node_get_attr (self->top, name) : NULL;
 }
 
+/* Attributes, text and children of @src, added to @dst. */
 static void
-copy_subtree (XmppNode       *parent,
-              const XmppNode *src)
+copy_contents (XmppNode       *dst,
+               const XmppNode *src)
 {
-  XmppNode *dst = xmpp_node_add_child (parent, src->name, src->ns);
-
   for (guint i = 0; i < src->n_attrs; i++)
     xmpp_node_set_attr_ns (dst, src->attrs[i].ns, src->attrs[i].name, src->attrs[i].value);
   if (src->text != NULL)
     xmpp_node_append_text (dst, src->text, src->text_len);
   xmpp_node_foreach_child (src, child)
-    copy_subtree (dst, child);
+    copy_contents (xmpp_node_add_child (dst, child->name, child->ns), child);
 }
 
 XmppNode *
 xmpp_node_add_copy (XmppNode       *parent,
                     const XmppNode *child)
 {
-  copy_subtree (parent, child);
-  return parent->last_child;
+  XmppNode *dst = xmpp_node_add_child (parent, child->name, child->ns);
+
+  copy_contents (dst, child);
+  return dst;
 }
 
 XmppStanza *
 xmpp_stanza_copy (XmppStanza *self)
 {
-  XmppStanza *copy = stanza_new_empty ();
-  XmppNode *top = xmpp_stanza_new_node (copy, NULL);
-  const XmppNode *src = self->top;
+  XmppStanza *copy = xmpp_stanza_new (self->top->name, self->top->ns);
 
-  top->name = xmpp_stanza_strndup (copy, src->name, strlen (src->name));
-  top->ns = xmpp_stanza_strndup (copy, src->ns, strlen (src->ns));
-  for (guint i = 0; i < src->n_attrs; i++)
-    xmpp_node_set_attr_ns (top, src->attrs[i].ns, src->attrs[i].name, src->attrs[i].value);
-  if (src->text != NULL)
-    xmpp_node_append_text (top, src->text, src->text_len);
-  xmpp_node_foreach_child (src, child)
-    copy_subtree (top, child);
+  copy_contents (copy->top, self->top);
   return copy;
 }
 
