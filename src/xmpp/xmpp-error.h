@@ -69,4 +69,64 @@ typedef enum {
 #define XMPP_DATA_FORM_ERROR (xmpp_data_form_error_quark ())
 GQuark xmpp_data_form_error_quark (void);
 
+/* The transport: resolving, connecting, the TCP stream itself. */
+typedef enum {
+  XMPP_CONNECTION_ERROR_RESOLVE,      /* no address for the domain */
+  XMPP_CONNECTION_ERROR_CONNECT,      /* no address accepted a connection */
+  XMPP_CONNECTION_ERROR_CLOSED,       /* the peer closed the connection */
+  XMPP_CONNECTION_ERROR_TIMEOUT,      /* the peer stopped answering */
+  XMPP_CONNECTION_ERROR_PROTOCOL,     /* the peer broke the protocol */
+} XmppConnectionError;
+
+#define XMPP_CONNECTION_ERROR (xmpp_connection_error_quark ())
+GQuark xmpp_connection_error_quark (void);
+
+/* Transport security. */
+typedef enum {
+  XMPP_TLS_ERROR_UNAVAILABLE,         /* the server offers no TLS */
+  XMPP_TLS_ERROR_UNTRUSTED,           /* the certificate does not verify */
+  XMPP_TLS_ERROR_PIN_MISMATCH,        /* not the certificate pinned for this account */
+  XMPP_TLS_ERROR_HANDSHAKE,           /* TLS failed for another reason */
+} XmppTlsError;
+
+#define XMPP_TLS_ERROR (xmpp_tls_error_quark ())
+GQuark xmpp_tls_error_quark (void);
+
+/* Signing in (RFC 6120 §6, XEP-0388). The first codes are the SASL failure
+ * conditions of RFC 6120 §6.5, in its order, so the UI can answer each
+ * (ask for the password again on NOT_AUTHORIZED, not on ACCOUNT_DISABLED);
+ * the codes after XMPP_AUTH_ERROR_FAILED are this client's own refusals. */
+typedef enum {
+  XMPP_AUTH_ERROR_ABORTED,              /* aborted */
+  XMPP_AUTH_ERROR_ACCOUNT_DISABLED,     /* account-disabled */
+  XMPP_AUTH_ERROR_CREDENTIALS_EXPIRED,  /* credentials-expired */
+  XMPP_AUTH_ERROR_ENCRYPTION_REQUIRED,  /* encryption-required */
+  XMPP_AUTH_ERROR_INCORRECT_ENCODING,   /* incorrect-encoding */
+  XMPP_AUTH_ERROR_INVALID_AUTHZID,      /* invalid-authzid */
+  XMPP_AUTH_ERROR_INVALID_MECHANISM,    /* invalid-mechanism */
+  XMPP_AUTH_ERROR_MALFORMED_REQUEST,    /* malformed-request */
+  XMPP_AUTH_ERROR_MECHANISM_TOO_WEAK,   /* mechanism-too-weak */
+  XMPP_AUTH_ERROR_NOT_AUTHORIZED,       /* not-authorized: wrong password or no such account */
+  XMPP_AUTH_ERROR_TEMPORARY_FAILURE,    /* temporary-auth-failure */
+  XMPP_AUTH_ERROR_FAILED,               /* a condition not listed above */
+  XMPP_AUTH_ERROR_NO_MECHANISM,         /* nothing offered that we accept */
+  XMPP_AUTH_ERROR_INSECURE,             /* would expose the password (PLAIN without TLS) */
+  XMPP_AUTH_ERROR_SASLPREP,             /* user name or password refused by SASLprep */
+  XMPP_AUTH_ERROR_MALFORMED,            /* the server's SASL data is malformed */
+  XMPP_AUTH_ERROR_SERVER_SIGNATURE,     /* the server did not prove it knows the password */
+  XMPP_AUTH_ERROR_CHANNEL_BINDING,      /* channel binding refused or mismatched */
+  XMPP_AUTH_ERROR_DOWNGRADE,            /* offered lists tampered with (XEP-0474) */
+} XmppAuthError;
+
+#define XMPP_AUTH_ERROR (xmpp_auth_error_quark ())
+GQuark xmpp_auth_error_quark (void);
+
+/* The code of an RFC 6120 §6.5 condition name ("not-authorized");
+ * XMPP_AUTH_ERROR_FAILED for unknown names. */
+XmppAuthError xmpp_auth_error_from_condition (const char *condition);
+/* A GError for a <failure/>: a sentence for @condition, followed by the
+ * server's <text/> when there is one (@text may be NULL). */
+GError       *xmpp_auth_error_new_from_failure (const char *condition,
+                                                const char *text);
+
 G_END_DECLS

@@ -1,0 +1,446 @@
+/* lk-cli.c: lorikeet-cli, the engine's headless front-end.
+ *
+ * For scripting and diagnosis: sign in and show what was negotiated
+ * (probe). Errors are one sentence on stderr and an exit code per class.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "lorikeet-cli"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xmpp-auth.h"
+#include "xmpp-connector.h"
+#include "xmpp-error.h"
+#include "xmpp-ns.h"
+#include "xmpp-writer.h"
+
+/* Exit codes, one per class of failure, so scripts can tell them apart. */
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILURE_OTHER = 1,
+  EXIT_USAGE = 2,
+  EXIT_NETWORK = 3,
+  EXIT_TLS = 4,
+  EXIT_AUTH = 5,
+  EXIT_PROTOCOL = 6,
+};
+
+typedef struct {
+  /* options */
+  char         *jid_text;
+  char         *password_file;
+  char         *host;
+  int           port;
+  gboolean      direct_tls;
+  char         *ca_file;
+  char         *trust_fingerprint;
+  char         *data_dir;
+
+  /* run */
+  XmppJid      *jid;
+  XmppConnector *connector;
+  XmppConnection *connection;
+  GMainLoop    *loop;
+  int           status;
+  char         *disco_id;
+} Cli;
+
+static void
+cli_clear (Cli *cli)
+{
+  g_free (cli->jid_text);
+  g_free (cli->password_file);
+  g_free (cli->host);
+  g_free (cli->ca_file);
+  g_free (cli->trust_fingerprint);
+  g_free (cli->data_dir);
+  g_clear_pointer (&cli->jid, xmpp_jid_unref);
+  g_clear_object (&cli->connector);
+  g_clear_object (&cli->connection);
+  g_clear_pointer (&cli->loop, g_main_loop_unref);
+  g_free (cli->disco_id);
+}
+
+static int
+exit_code_for (const GError *error)
+{
+  if (error->domain == XMPP_TLS_ERROR)
+    return EXIT_TLS;
+  if (error->domain == XMPP_AUTH_ERROR)
+    return EXIT_AUTH;
+  if (error->domain == XMPP_CONNECTION_ERROR)
+    return error->code == XMPP_CONNECTION_ERROR_PROTOCOL ? EXIT_PROTOCOL : EXIT_NETWORK;
+  if (error->domain == XMPP_STREAM_ERROR)
+    return EXIT_PROTOCOL;
+  if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
+    return EXIT_NETWORK;
+  return EXIT_FAILURE_OTHER;
+}
+
+static void
+finish (Cli          *cli,
+        const GError *error)
+{
+  if (error != NULL)
+    {
+      g_printerr ("lorikeet-cli: %s\n", error->message);
+      cli->status = exit_code_for (error);
+    }
+  g_main_loop_quit (cli->loop);
+}
+
+/* Pins, kept in the data dir: one file per account, a fingerprint a line. */
+
+static char *
+pins_path (Cli *cli)
+{
+  const char *bare = xmpp_jid_bare_string (cli->jid);
+
+  return g_build_filename (cli->data_dir, "pins", bare, NULL);
+}
+
+static GStrv
+load_pins (Cli *cli)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  GStrv pins;
+
+  if (cli->data_dir != NULL)
+    {
+      g_autofree char *path = pins_path (cli);
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (path, &contents, NULL, NULL))
+        {
+          g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+          for (guint i = 0; lines[i] != NULL; i++)
+            {
+              g_autofree char *pin = xmpp_certificate_normalize_fingerprint (lines[i]);
+              if (pin != NULL)
+                g_strv_builder_add (builder, pin);
+            }
+        }
+    }
+  if (cli->trust_fingerprint != NULL)
+    {
+      g_autofree char *pin = xmpp_certificate_normalize_fingerprint (cli->trust_fingerprint);
+      g_strv_builder_add (builder, pin);
+    }
+  pins = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return pins;
+}
+
+/* A fingerprint given on the command line and used is remembered, so the
+ * next run needs no flag, as a dialog's "accept" would be. */
+static void
+save_pin (Cli        *cli,
+          const char *pin)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (cli->data_dir == NULL)
+    return;
+  path = pins_path (cli);
+  dir = g_path_get_dirname (path);
+  g_file_get_contents (path, &contents, NULL, NULL);
+  if (contents != NULL && strstr (contents, pin) != NULL)
+    return;
+  g_mkdir_with_parents (dir, 0700);
+  {
+    g_autofree char *updated = g_strconcat (contents ? contents : "", pin, "\n", NULL);
+    if (!g_file_set_contents_full (path, updated, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+      g_printerr ("lorikeet-cli: %s\n", error->message);
+  }
+}
+
+/* probe */
+
+static void
+print_features (const char *title,
+                XmppStanza *features)
+{
+  if (features == NULL)
+    return;
+  g_print ("%s:\n", title);
+  xmpp_node_foreach_child (xmpp_stanza_get_top (features), child)
+    {
+      g_print ("  %s (%s)", child->name, child->ns);
+      if (strcmp (child->name, "mechanisms") == 0 || strcmp (child->name, "authentication") == 0)
+        xmpp_node_foreach_child (child, mech)
+          if (strcmp (mech->name, "mechanism") == 0)
+            g_print (" %s", xmpp_node_get_text (mech));
+      if (strcmp (child->name, "sasl-channel-binding") == 0)
+        xmpp_node_foreach_child (child, cb)
+          g_print (" %s", xmpp_node_get_attr (cb, "type"));
+      g_print ("\n");
+    }
+}
+
+static void
+print_disco (XmppStanza *reply)
+{
+  XmppNode *query = xmpp_node_get_child (xmpp_stanza_get_top (reply), "query", XMPP_NS_DISCO_INFO);
+
+  if (query == NULL)
+    {
+      g_print ("disco#info: (no answer)\n");
+      return;
+    }
+  g_print ("disco#info:\n");
+  xmpp_node_foreach_child (query, child)
+    {
+      if (strcmp (child->name, "identity") == 0)
+        g_print ("  identity %s/%s %s\n", xmpp_node_get_attr (child, "category"),
+                 xmpp_node_get_attr (child, "type"),
+                 xmpp_node_get_attr (child, "name") ? xmpp_node_get_attr (child, "name") : "");
+      else if (strcmp (child->name, "feature") == 0)
+        g_print ("  feature %s\n", xmpp_node_get_attr (child, "var"));
+    }
+}
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  xmpp_connection_close_finish (XMPP_CONNECTION (source), result, NULL);
+  finish (cli, NULL);
+}
+
+static void
+on_disco_reply (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) reply = xmpp_connection_recv_finish (cli->connection, result, &error);
+
+  if (reply == NULL)
+    return finish (cli, error);
+  if (g_strcmp0 (xmpp_stanza_get_id (reply), cli->disco_id) != 0)
+    {
+      xmpp_connection_recv_async (cli->connection, NULL, on_disco_reply, cli);
+      return;
+    }
+  print_disco (reply);
+  xmpp_connection_close_async (cli->connection, NULL, on_closed, cli);
+}
+
+static void
+probe_disco (Cli *cli)
+{
+  g_autoptr(XmppStanza) iq = xmpp_stanza_new ("iq", XMPP_NS_CLIENT);
+  XmppNode *top = xmpp_stanza_get_top (iq);
+
+  cli->disco_id = g_uuid_string_random ();
+  xmpp_node_set_attr (top, "type", "get");
+  xmpp_node_set_attr (top, "id", cli->disco_id);
+  xmpp_node_set_attr (top, "to", xmpp_jid_get_domain (cli->jid));
+  xmpp_node_add_child (top, "query", XMPP_NS_DISCO_INFO);
+  xmpp_connection_send_stanza_async (cli->connection, iq, NULL, NULL, NULL);
+  xmpp_connection_recv_async (cli->connection, NULL, on_disco_reply, cli);
+}
+
+static void
+print_certificate (FILE                      *out,
+                   const XmppCertificateInfo *info)
+{
+  g_autofree char *text = xmpp_certificate_info_describe (info);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    fprintf (out, "  %s\n", lines[i]);
+}
+
+static void
+on_probe_connected (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Cli *cli = user_data;
+  XmppConnector *c = cli->connector;
+  g_autoptr(GError) error = NULL;
+  const XmppCertificateInfo *cert;
+
+  cli->connection = xmpp_connector_connect_finish (c, result, &error);
+  cert = xmpp_connector_get_peer_certificate (c);
+  if (cli->connection == NULL)
+    {
+      if (cert != NULL && g_error_matches (error, XMPP_TLS_ERROR, XMPP_TLS_ERROR_UNTRUSTED))
+        {
+          g_printerr ("The certificate the server presented:\n");
+          print_certificate (stderr, cert);
+          g_printerr ("To trust it for this account, check the fingerprint with the server's "
+                      "administrator and run again with --trust-fingerprint.\n");
+        }
+      return finish (cli, error);
+    }
+  if (cert != NULL && cert->errors != 0)
+    save_pin (cli, cert->sha256);
+
+  g_print ("endpoint: %s\n", xmpp_connector_get_endpoint (c));
+  g_print ("tls: %s, %s\n", xmpp_tls_protocol_name (xmpp_connector_get_tls_version (c)),
+           xmpp_connector_get_tls_cipher (c));
+  if (cert != NULL)
+    {
+      g_print ("certificate:%s\n", cert->errors ? " (accepted by pin)" : " (verified)");
+      print_certificate (stdout, cert);
+    }
+  g_print ("sasl: %s\n", xmpp_connector_get_mechanism (c));
+  g_print ("channel-binding: %s\n", xmpp_connector_get_channel_binding (c) ?
+           xmpp_connector_get_channel_binding (c) : "none");
+  g_print ("sasl-reason: %s\n", xmpp_connector_get_auth_reason (c));
+  g_print ("bound: %s\n", xmpp_jid_to_string (xmpp_connector_get_bound_jid (c)));
+  print_features ("features-before-auth", xmpp_connector_get_features (c, FALSE));
+  print_features ("features-after-auth", xmpp_connector_get_features (c, TRUE));
+  probe_disco (cli);
+}
+
+/* Setup shared by the commands that sign in. */
+
+static char *
+read_password (Cli     *cli,
+               GError **error)
+{
+  const char *env = g_getenv ("LORIKEET_PASSWORD");
+  char *contents = NULL;
+
+  if (cli->password_file != NULL)
+    {
+      if (!g_file_get_contents (cli->password_file, &contents, NULL, error))
+        return NULL;
+      g_strchomp (contents);
+      return contents;
+    }
+  if (env != NULL)
+    return g_strdup (env);
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       _("No password: give --password-file or set LORIKEET_PASSWORD."));
+  return NULL;
+}
+
+static gboolean
+make_connector (Cli     *cli,
+                GError **error)
+{
+  g_autofree char *password = NULL;
+  g_auto(GStrv) pins = NULL;
+
+  if (cli->jid_text == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("No account: give --jid."));
+      return FALSE;
+    }
+  cli->jid = xmpp_jid_new (cli->jid_text, error);
+  if (cli->jid == NULL)
+    return FALSE;
+  if (cli->trust_fingerprint != NULL)
+    {
+      g_autofree char *pin = xmpp_certificate_normalize_fingerprint (cli->trust_fingerprint);
+      if (pin == NULL)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("“%s” is not a SHA-256 fingerprint."), cli->trust_fingerprint);
+          return FALSE;
+        }
+    }
+  password = read_password (cli, error);
+  if (password == NULL)
+    return FALSE;
+  cli->connector = xmpp_connector_new (cli->jid, password);
+  memset (password, 0, strlen (password));
+  if (cli->host != NULL)
+    xmpp_connector_set_host (cli->connector, cli->host, cli->port, cli->direct_tls);
+  else if (cli->port != 0 || cli->direct_tls)
+    xmpp_connector_set_host (cli->connector, xmpp_jid_get_domain (cli->jid), cli->port,
+                             cli->direct_tls);
+  if (cli->ca_file != NULL)
+    {
+      g_autoptr(GTlsDatabase) db = g_tls_file_database_new (cli->ca_file, error);
+      if (db == NULL)
+        return FALSE;
+      xmpp_connector_set_database (cli->connector, db);
+    }
+  pins = load_pins (cli);
+  xmpp_connector_set_pins (cli->connector, (const char * const *) pins);
+  return TRUE;
+}
+
+static const char usage_commands[] =
+  "Commands:\n"
+  "  probe   sign in, print the negotiated TLS version, SASL mechanism and channel\n"
+  "          binding, the server's stream features and disco#info, then sign out";
+
+int
+main (int    argc,
+      char **argv)
+{
+  Cli cli = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  const GOptionEntry entries[] = {
+    { "jid", 0, 0, G_OPTION_ARG_STRING, &cli.jid_text, N_("The account"), "JID" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.password_file, N_("Read the password from FILE"), "FILE" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &cli.host, N_("Connect to this host instead of looking up the domain"), "H" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &cli.port, N_("Connect to this port"), "P" },
+    { "direct-tls", 0, 0, G_OPTION_ARG_NONE, &cli.direct_tls, N_("TLS from the first byte (XEP-0368)"), NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.ca_file, N_("Trust the certificate authorities in this PEM file"), "PEM" },
+    { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &cli.trust_fingerprint, N_("Accept the server certificate with this SHA-256 fingerprint"), "SHA256" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli.data_dir, N_("Keep pins and the store here"), "DIR" },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new ("COMMAND [ARGS…]");
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, usage_commands);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("lorikeet-cli: %s\n", error->message);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+  if (argc < 2 || cli.port < 0 || cli.port > 65535)
+    {
+      g_printerr ("lorikeet-cli: %s\n", _("Give a command; see --help."));
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "probe") != 0)
+    {
+      g_printerr ("lorikeet-cli: %s “%s”; see --help.\n", _("Unknown command"), argv[1]);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+  if (!make_connector (&cli, &error))
+    {
+      g_printerr ("lorikeet-cli: %s\n", error->message);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+
+  cli.loop = g_main_loop_new (NULL, FALSE);
+  xmpp_connector_connect_async (cli.connector, NULL, on_probe_connected, &cli);
+  g_main_loop_run (cli.loop);
+  {
+    int status = cli.status;
+    cli_clear (&cli);
+    return status;
+  }
+}

@@ -1,0 +1,666 @@
+/* xmpp-connector.c
+ *
+ * One connect at a time; the state of the attempt lives on the connector,
+ * each step is a function that starts an async call, and each callback
+ * either fails the task or calls the next step.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "xmpp-connector.h"
+#include "xmpp-auth.h"
+#include "xmpp-error.h"
+#include "xmpp-ns.h"
+#include "xmpp-srv.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+/* Long enough for a slow server over a bad link, short enough that a
+ * silent one does not hang the sign-in forever. */
+#define CONNECT_TIMEOUT_SECONDS 30
+
+struct _XmppConnector {
+  GObject         parent_instance;
+
+  /* settings */
+  XmppJid        *jid;
+  char           *password;
+  char           *host;
+  guint16         port;
+  gboolean        direct_tls;
+  GTlsDatabase   *database;
+  GStrv           pins;
+
+  /* the attempt */
+  GPtrArray      *targets;
+  guint           next_target;
+  GError         *connect_error;
+  GSocketConnection *socket;
+  GIOStream      *tls;
+  XmppConnection *connection;
+  gboolean        authenticated;
+  GCancellable   *cancellable;     /* ours, cancelled by the caller's or the timeout */
+  gulong          cancel_handler;
+  GCancellable   *caller_cancellable;
+  guint           timeout_id;
+  gboolean        timed_out;
+
+  /* what was negotiated */
+  char           *endpoint;
+  GTlsProtocolVersion tls_version;
+  char           *tls_cipher;
+  XmppAuthResult *auth;
+  XmppStanza     *features[2];     /* before, after authentication */
+  XmppCertificateInfo *peer_certificate;
+  XmppJid        *bound_jid;
+  char           *bind_id;
+};
+
+G_DEFINE_FINAL_TYPE (XmppConnector, xmpp_connector, G_TYPE_OBJECT)
+
+static void open_stream (GTask *task);
+
+static void
+clear_attempt (XmppConnector *self)
+{
+  g_clear_pointer (&self->targets, g_ptr_array_unref);
+  g_clear_error (&self->connect_error);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->tls);
+  g_clear_object (&self->connection);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  if (self->caller_cancellable != NULL)
+    g_cancellable_disconnect (self->caller_cancellable, self->cancel_handler);
+  self->cancel_handler = 0;
+  g_clear_object (&self->caller_cancellable);
+  g_clear_object (&self->cancellable);
+  self->next_target = 0;
+  self->authenticated = FALSE;
+  self->timed_out = FALSE;
+}
+
+static void
+xmpp_connector_finalize (GObject *object)
+{
+  XmppConnector *self = XMPP_CONNECTOR (object);
+
+  clear_attempt (self);
+  g_clear_pointer (&self->jid, xmpp_jid_unref);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  g_free (self->host);
+  g_clear_object (&self->database);
+  g_strfreev (self->pins);
+  g_free (self->endpoint);
+  g_free (self->tls_cipher);
+  g_clear_pointer (&self->auth, xmpp_auth_result_free);
+  g_clear_pointer (&self->features[0], xmpp_stanza_unref);
+  g_clear_pointer (&self->features[1], xmpp_stanza_unref);
+  g_clear_pointer (&self->peer_certificate, xmpp_certificate_info_free);
+  g_clear_pointer (&self->bound_jid, xmpp_jid_unref);
+  g_free (self->bind_id);
+  G_OBJECT_CLASS (xmpp_connector_parent_class)->finalize (object);
+}
+
+static void
+xmpp_connector_class_init (XmppConnectorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = xmpp_connector_finalize;
+}
+
+static void
+xmpp_connector_init (XmppConnector *self)
+{
+}
+
+XmppConnector *
+xmpp_connector_new (XmppJid    *jid,
+                    const char *password)
+{
+  XmppConnector *self = g_object_new (XMPP_TYPE_CONNECTOR, NULL);
+
+  self->jid = xmpp_jid_ref (jid);
+  self->password = g_strdup (password);
+  return self;
+}
+
+void
+xmpp_connector_set_host (XmppConnector *self,
+                         const char    *host,
+                         guint16        port,
+                         gboolean       direct_tls)
+{
+  g_free (self->host);
+  self->host = g_strdup (host);
+  self->port = port;
+  self->direct_tls = direct_tls;
+}
+
+void
+xmpp_connector_set_database (XmppConnector *self,
+                             GTlsDatabase  *database)
+{
+  g_set_object (&self->database, database);
+}
+
+void
+xmpp_connector_set_pins (XmppConnector      *self,
+                         const char * const *pins)
+{
+  g_strfreev (self->pins);
+  self->pins = g_strdupv ((char **) pins);
+}
+
+/* Failing */
+
+static void
+fail (GTask  *task,
+      GError *error)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+
+  /* Our own cancellable fired: either the caller cancelled (their error
+   * says so) or the server fell silent. */
+  if (self->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_clear_error (&error);
+      error = g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TIMEOUT,
+                           _("The server did not answer within %d seconds."),
+                           CONNECT_TIMEOUT_SECONDS);
+    }
+  clear_attempt (self);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+protocol_error (GTask      *task,
+                const char *what)
+{
+  fail (task, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_PROTOCOL,
+                           _("The server broke the protocol: %s"), what));
+}
+
+static const char *
+domain (XmppConnector *self)
+{
+  return xmpp_jid_get_domain (self->jid);
+}
+
+/* Step: the stream is bound, the connection is the caller's. */
+
+static void
+succeed (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  XmppConnection *connection = g_steal_pointer (&self->connection);
+
+  clear_attempt (self);
+  g_task_return_pointer (task, connection, g_object_unref);
+  g_object_unref (task);
+}
+
+/* Step: RFC 3921 session establishment, for servers that still ask. */
+
+static void
+on_session_reply (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(XmppStanza) reply = xmpp_connection_recv_finish (self->connection, result, &error);
+
+  if (reply == NULL)
+    return fail (task, error);
+  if (g_strcmp0 (xmpp_stanza_get_id (reply), "session") != 0)
+    {
+      xmpp_connection_recv_async (self->connection, self->cancellable, on_session_reply, task);
+      return;
+    }
+  if (g_strcmp0 (xmpp_stanza_get_kind (reply), "result") != 0)
+    return protocol_error (task, _("it refused to establish the session."));
+  succeed (task);
+}
+
+static gboolean
+session_required (XmppStanza *features)
+{
+  XmppNode *session = xmpp_node_get_child (xmpp_stanza_get_top (features), "session", XMPP_NS_SESSION);
+
+  return session != NULL && xmpp_node_get_child (session, "optional", XMPP_NS_SESSION) == NULL;
+}
+
+static void
+establish_session (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  g_autoptr(XmppStanza) iq = xmpp_stanza_new ("iq", XMPP_NS_CLIENT);
+
+  xmpp_node_set_attr (xmpp_stanza_get_top (iq), "type", "set");
+  xmpp_node_set_attr (xmpp_stanza_get_top (iq), "id", "session");
+  xmpp_node_add_child (xmpp_stanza_get_top (iq), "session", XMPP_NS_SESSION);
+  xmpp_connection_send_stanza_async (self->connection, iq, NULL, NULL, NULL);
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_session_reply, task);
+}
+
+/* Step: bind a resource (RFC 6120 §7). */
+
+static void
+on_bind_reply (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(XmppStanza) reply = xmpp_connection_recv_finish (self->connection, result, &error);
+  const char *jid_text;
+  XmppNode *bind;
+
+  if (reply == NULL)
+    return fail (task, error);
+  if (!xmpp_node_is (xmpp_stanza_get_top (reply), "iq", XMPP_NS_CLIENT) ||
+      g_strcmp0 (xmpp_stanza_get_id (reply), self->bind_id) != 0)
+    {
+      /* Not the answer: nothing else should come before it, but a server
+       * may push something early; it is not ours to handle yet. */
+      xmpp_connection_recv_async (self->connection, self->cancellable, on_bind_reply, task);
+      return;
+    }
+  if (g_strcmp0 (xmpp_stanza_get_kind (reply), "result") != 0)
+    return protocol_error (task, _("it refused to bind a resource."));
+  bind = xmpp_node_get_child (xmpp_stanza_get_top (reply), "bind", XMPP_NS_BIND);
+  jid_text = bind ? xmpp_node_get_child_text (bind, "jid", XMPP_NS_BIND) : NULL;
+  self->bound_jid = jid_text ? xmpp_jid_new (jid_text, NULL) : NULL;
+  if (self->bound_jid == NULL || !xmpp_jid_equal_bare (self->bound_jid, self->jid) ||
+      xmpp_jid_is_bare (self->bound_jid))
+    return protocol_error (task, _("it bound the session to an address that is not this account’s."));
+  if (session_required (self->features[1]))
+    establish_session (task);
+  else
+    succeed (task);
+}
+
+static void
+bind_resource (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  g_autoptr(XmppStanza) iq = xmpp_stanza_new ("iq", XMPP_NS_CLIENT);
+  XmppNode *bind;
+
+  if (xmpp_node_get_child (xmpp_stanza_get_top (self->features[1]), "bind", XMPP_NS_BIND) == NULL)
+    return protocol_error (task, _("it offers no resource binding."));
+  g_free (self->bind_id);
+  self->bind_id = g_uuid_string_random ();
+  xmpp_node_set_attr (xmpp_stanza_get_top (iq), "type", "set");
+  xmpp_node_set_attr (xmpp_stanza_get_top (iq), "id", self->bind_id);
+  bind = xmpp_node_add_child (xmpp_stanza_get_top (iq), "bind", XMPP_NS_BIND);
+  if (xmpp_jid_get_resource (self->jid) != NULL)
+    xmpp_node_add_child_text (bind, "resource", NULL, xmpp_jid_get_resource (self->jid));
+  xmpp_connection_send_stanza_async (self->connection, iq, NULL, NULL, NULL);
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_bind_reply, task);
+}
+
+/* Step: SASL (xmpp-auth.c does the exchange). */
+
+static void
+on_authenticated (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  g_clear_pointer (&self->auth, xmpp_auth_result_free);
+  self->auth = xmpp_auth_finish (result, &error);
+  if (self->auth == NULL)
+    return fail (task, error);
+  self->authenticated = TRUE;
+  xmpp_connection_restart (self->connection);
+  open_stream (task);
+}
+
+static void
+authenticate (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+
+  xmpp_auth_async (self->connection, self->features[0], G_TLS_CONNECTION (self->tls),
+                   self->jid, self->password, self->cancellable, on_authenticated, task);
+}
+
+/* Step: TLS, direct or after STARTTLS. */
+
+static void
+on_handshake (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *peer;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      g_clear_pointer (&self->peer_certificate, xmpp_certificate_info_free);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return fail (task, g_steal_pointer (&error));
+      return fail (task, xmpp_tls_explain_failure (self->tls, error, &self->peer_certificate));
+    }
+  self->tls_version = g_tls_connection_get_protocol_version (G_TLS_CONNECTION (self->tls));
+  g_free (self->tls_cipher);
+  self->tls_cipher = g_tls_connection_get_ciphersuite_name (G_TLS_CONNECTION (self->tls));
+  peer = g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (self->tls));
+  g_clear_pointer (&self->peer_certificate, xmpp_certificate_info_free);
+  if (peer != NULL)
+    self->peer_certificate = xmpp_certificate_info_new (
+      peer, g_tls_connection_get_peer_certificate_errors (G_TLS_CONNECTION (self->tls)));
+  if (self->connection == NULL)
+    self->connection = xmpp_connection_new (self->tls);
+  else
+    xmpp_connection_set_stream (self->connection, self->tls);
+  open_stream (task);
+}
+
+static void
+start_tls (GTask    *task,
+           gboolean  direct)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  self->tls = xmpp_tls_client_new (G_IO_STREAM (self->socket), domain (self), self->database,
+                                   (const char * const *) self->pins, direct, &error);
+  if (self->tls == NULL)
+    return fail (task, error);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (self->tls), G_PRIORITY_DEFAULT,
+                                    self->cancellable, on_handshake, task);
+}
+
+static void
+on_starttls_reply (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(XmppStanza) reply = xmpp_connection_recv_finish (self->connection, result, &error);
+
+  if (reply == NULL)
+    return fail (task, error);
+  if (!xmpp_node_is (xmpp_stanza_get_top (reply), "proceed", XMPP_NS_TLS))
+    return fail (task, g_error_new_literal (XMPP_TLS_ERROR, XMPP_TLS_ERROR_HANDSHAKE,
+                                            _("The server refused to start TLS.")));
+  start_tls (task, FALSE);
+}
+
+static void
+request_starttls (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  g_autoptr(XmppStanza) starttls = xmpp_stanza_new ("starttls", XMPP_NS_TLS);
+
+  xmpp_connection_send_stanza_async (self->connection, starttls, NULL, NULL, NULL);
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_starttls_reply, task);
+}
+
+/* Step: a stream is open; its features say what comes next. */
+
+static void
+on_features (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  XmppStanza *features = xmpp_connection_recv_finish (self->connection, result, &error);
+
+  if (features == NULL)
+    return fail (task, error);
+  if (!xmpp_node_is (xmpp_stanza_get_top (features), "features", XMPP_NS_STREAM))
+    {
+      xmpp_stanza_unref (features);
+      return protocol_error (task, _("it did not send its stream features."));
+    }
+  if (self->tls == NULL)
+    {
+      gboolean offered = xmpp_node_get_child (xmpp_stanza_get_top (features), "starttls",
+                                              XMPP_NS_TLS) != NULL;
+      xmpp_stanza_unref (features);
+      if (!offered)
+        return fail (task, g_error_new_literal (XMPP_TLS_ERROR, XMPP_TLS_ERROR_UNAVAILABLE,
+                                                _("The server does not offer an encrypted "
+                                                  "connection, so this client will not sign in "
+                                                  "there: the password and messages would travel "
+                                                  "in the clear.")));
+      return request_starttls (task);
+    }
+  g_clear_pointer (&self->features[self->authenticated], xmpp_stanza_unref);
+  self->features[self->authenticated] = features;
+  if (!self->authenticated)
+    authenticate (task);
+  else
+    bind_resource (task);
+}
+
+static void
+on_header (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(XmppStanza) header = xmpp_connection_recv_finish (self->connection, result, &error);
+
+  if (header == NULL)
+    return fail (task, error);
+  if (g_strcmp0 (xmpp_stanza_get_attr (header, "version"), "1.0") != 0)
+    return fail (task, g_error_new_literal (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_UNSUPPORTED_VERSION,
+                                            _("The server speaks an XMPP version older than 1.0.")));
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_features, task);
+}
+
+static void
+open_stream (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  g_autofree char *bare = xmpp_jid_get_local (self->jid) ?
+    g_strdup_printf ("%s@%s", xmpp_jid_get_local (self->jid), domain (self)) : NULL;
+
+  /* 'from' only once the stream is encrypted (RFC 6120 §4.7.1): it tells
+   * eavesdroppers who is signing in. Prosody offers FAST only with it. */
+  xmpp_connection_send_open_async (self->connection, domain (self),
+                                   self->tls != NULL ? bare : NULL,
+                                   NULL, NULL, NULL);
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_header, task);
+}
+
+/* Step: TCP to each target in turn. */
+
+static void try_next_target (GTask *task);
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  XmppSrvTarget *target = g_ptr_array_index (self->targets, self->next_target - 1);
+  g_autoptr(GError) error = NULL;
+
+  self->socket = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (self->socket == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return fail (task, g_steal_pointer (&error));
+      g_clear_error (&self->connect_error);
+      self->connect_error = g_steal_pointer (&error);
+      return try_next_target (task);
+    }
+  g_free (self->endpoint);
+  self->endpoint = g_strdup_printf ("%s:%u (%s)", target->host, target->port,
+                                    target->direct_tls ? "direct TLS" : "STARTTLS");
+  if (target->direct_tls)
+    return start_tls (task, TRUE);
+  self->connection = xmpp_connection_new (G_IO_STREAM (self->socket));
+  open_stream (task);
+}
+
+static void
+try_next_target (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  g_autoptr(GSocketClient) client = NULL;
+  XmppSrvTarget *target;
+
+  if (self->next_target >= self->targets->len)
+    return fail (task, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CONNECT,
+                                    _("Could not connect to the server of %s: %s"), domain (self),
+                                    self->connect_error ? self->connect_error->message : "?"));
+  target = g_ptr_array_index (self->targets, self->next_target++);
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, CONNECT_TIMEOUT_SECONDS);
+  g_socket_client_connect_to_host_async (client, target->host, target->port,
+                                         self->cancellable, on_connected, task);
+}
+
+static void
+on_resolved (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  self->targets = xmpp_srv_resolve_finish (result, &error);
+  if (self->targets == NULL)
+    return fail (task, error);
+  try_next_target (task);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  XmppConnector *self = user_data;
+
+  self->timeout_id = 0;
+  self->timed_out = TRUE;
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+void
+xmpp_connector_connect_async (XmppConnector       *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, xmpp_connector_connect_async);
+  clear_attempt (self);
+  g_clear_pointer (&self->bound_jid, xmpp_jid_unref);
+  self->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      self->caller_cancellable = g_object_ref (cancellable);
+      self->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                    g_object_ref (self->cancellable), g_object_unref);
+    }
+  self->timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS, on_timeout, self);
+
+  if (self->host != NULL)
+    {
+      guint16 port = self->port ? self->port : (self->direct_tls ? 5223 : 5222);
+      XmppSrvTarget *target = g_new0 (XmppSrvTarget, 1);
+
+      target->host = g_strdup (self->host);
+      target->port = port;
+      target->direct_tls = self->direct_tls;
+      self->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_srv_target_free);
+      g_ptr_array_add (self->targets, target);
+      try_next_target (task);
+      return;
+    }
+  xmpp_srv_resolve_async (domain (self), self->cancellable, on_resolved, task);
+}
+
+XmppConnection *
+xmpp_connector_connect_finish (XmppConnector  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+XmppJid *
+xmpp_connector_get_bound_jid (XmppConnector *self)
+{
+  return self->bound_jid;
+}
+
+const char *
+xmpp_connector_get_endpoint (XmppConnector *self)
+{
+  return self->endpoint;
+}
+
+GTlsProtocolVersion
+xmpp_connector_get_tls_version (XmppConnector *self)
+{
+  return self->tls_version;
+}
+
+const char *
+xmpp_connector_get_tls_cipher (XmppConnector *self)
+{
+  return self->tls_cipher;
+}
+
+const char *
+xmpp_connector_get_mechanism (XmppConnector *self)
+{
+  return self->auth ? self->auth->mechanism : NULL;
+}
+
+const char *
+xmpp_connector_get_channel_binding (XmppConnector *self)
+{
+  return self->auth ? self->auth->channel_binding : NULL;
+}
+
+const char *
+xmpp_connector_get_auth_reason (XmppConnector *self)
+{
+  return self->auth ? self->auth->reason : NULL;
+}
+
+XmppStanza *
+xmpp_connector_get_features (XmppConnector *self,
+                             gboolean       authenticated)
+{
+  return self->features[authenticated ? 1 : 0];
+}
+
+const XmppCertificateInfo *
+xmpp_connector_get_peer_certificate (XmppConnector *self)
+{
+  return self->peer_certificate;
+}
