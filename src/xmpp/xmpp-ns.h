@@ -51,3 +51,21 @@
 #define XMPP_NS_RSM            "http://jabber.org/protocol/rsm"
 /* XEP-0054 */
 #define XMPP_NS_VCARD_TEMP     "vcard-temp"
+
+/* RFC 3921 §3 (legacy session establishment) */
+#define XMPP_NS_SESSION        "urn:ietf:params:xml:ns:xmpp-session"
+/* XEP-0388 SASL2, XEP-0386 Bind2, XEP-0484 FAST */
+#define XMPP_NS_SASL2          "urn:xmpp:sasl:2"
+#define XMPP_NS_BIND2          "urn:xmpp:bind:0"
+#define XMPP_NS_FAST           "urn:xmpp:fast:0"
+/* XEP-0440 */
+#define XMPP_NS_SASL_CB        "urn:xmpp:sasl-cb:0"
+/* XEP-0199 */
+#define XMPP_NS_PING           "urn:xmpp:ping"
+/* XEP-0352 */
+#define XMPP_NS_CSI            "urn:xmpp:csi:0"
+/* XEP-0077 */
+#define XMPP_NS_REGISTER       "jabber:iq:register"
+#define XMPP_NS_REGISTER_FEATURE "http://jabber.org/features/iq-register"
+/* XEP-0092 */
+#define XMPP_NS_VERSION        "jabber:iq:version"
