@@ -16,6 +16,7 @@
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
+#include "xmpp-session.h"
 #include "xmpp-writer.h"
 
 /* Exit codes, one per class of failure, so scripts can tell them apart. */
@@ -47,6 +48,15 @@ typedef struct {
   GMainLoop    *loop;
   int           status;
   char         *disco_id;
+
+  /* send and listen */
+  int           count;
+  int           timeout;
+  char        **args;         /* after the command */
+  XmppSession  *session;
+  guint         pending;      /* sends not yet acknowledged */
+  guint         received;
+  guint         timeout_id;
 } Cli;
 
 static void
@@ -63,6 +73,8 @@ cli_clear (Cli *cli)
   g_clear_object (&cli->connection);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->disco_id);
+  g_clear_handle_id (&cli->timeout_id, g_source_remove);
+  g_clear_object (&cli->session);
 }
 
 static int
@@ -307,6 +319,222 @@ on_probe_connected (GObject      *source,
   probe_disco (cli);
 }
 
+/* send and listen: a session on top of the bound stream. */
+
+static void
+on_session_closed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  xmpp_session_close_finish (cli->session, result, NULL);
+  finish (cli, NULL);
+}
+
+static void
+on_stream_lost (XmppSession  *session,
+                const GError *error,
+                Cli          *cli)
+{
+  if (error != NULL)
+    finish (cli, error);
+}
+
+static gboolean
+start_session (Cli          *cli,
+               GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  cli->connection = xmpp_connector_connect_finish (cli->connector, result, &error);
+  if (cli->connection == NULL)
+    {
+      finish (cli, error);
+      return FALSE;
+    }
+  cli->session = xmpp_session_new (cli->connection, xmpp_connector_get_bound_jid (cli->connector),
+                                   xmpp_connector_get_features (cli->connector, TRUE));
+  g_signal_connect (cli->session, "closed", G_CALLBACK (on_stream_lost), cli);
+  return TRUE;
+}
+
+/* Without stream management, the answer to a ping sent after the messages
+ * shows the server has processed them: it handles a stream in order. */
+static void
+on_final_ping (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xmpp_session_ping_finish (cli->session, result, &error))
+    return finish (cli, error);
+  xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+}
+
+static void
+on_message_sent (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xmpp_session_send_finish (cli->session, result, &error))
+    {
+      if (cli->status == EXIT_OK)
+        finish (cli, error);
+      return;
+    }
+  if (--cli->pending > 0)
+    return;
+  if (xmpp_session_get_sm_enabled (cli->session))
+    xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  else
+    xmpp_session_ping_async (cli->session, 30, NULL, on_final_ping, cli);
+}
+
+static void
+send_chat (Cli        *cli,
+           XmppJid    *to,
+           const char *text)
+{
+  g_autoptr(XmppStanza) message = xmpp_stanza_new ("message", XMPP_NS_CLIENT);
+  XmppNode *top = xmpp_stanza_get_top (message);
+  g_autofree char *id = g_uuid_string_random ();
+  XmppNode *origin;
+
+  xmpp_node_set_attr (top, "to", xmpp_jid_to_string (to));
+  xmpp_node_set_attr (top, "type", "chat");
+  xmpp_node_set_attr (top, "id", id);
+  xmpp_node_add_child_text (top, "body", NULL, text);
+  origin = xmpp_node_add_child (top, "origin-id", XMPP_NS_SID);
+  xmpp_node_set_attr (origin, "id", id);
+  cli->pending++;
+  xmpp_session_send_async (cli->session, message, NULL, on_message_sent, cli);
+}
+
+static void
+on_send_connected (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(XmppJid) to = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!start_session (cli, result))
+    return;
+  to = xmpp_jid_new (cli->args[0], &error);
+  if (to == NULL)
+    {
+      cli->status = EXIT_USAGE;
+      g_printerr ("lorikeet-cli: %s\n", error->message);
+      g_main_loop_quit (cli->loop);
+      return;
+    }
+  if (cli->args[1] != NULL)
+    send_chat (cli, to, cli->args[1]);
+  else
+    {
+      /* One message per line of standard input. */
+      g_autoptr(GIOChannel) in = g_io_channel_unix_new (0);
+      char *line = NULL;
+      gsize len, end;
+
+      while (g_io_channel_read_line (in, &line, &len, &end, NULL) == G_IO_STATUS_NORMAL)
+        {
+          line[end] = '\0';
+          if (*line != '\0')
+            send_chat (cli, to, line);
+          g_free (line);
+        }
+    }
+  if (cli->pending == 0)
+    xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+}
+
+/* FROM<TAB>BODY, with backslash, tab and newline escaped so each message
+ * is exactly one line. */
+static void
+print_message (XmppStanza *stanza)
+{
+  const char *body = xmpp_node_get_child_text (xmpp_stanza_get_top (stanza), "body", NULL);
+  const char *from = xmpp_stanza_get_from (stanza);
+  GString *out = g_string_new (from ? from : "");
+
+  g_string_append_c (out, '\t');
+  for (const char *p = body; *p; p++)
+    {
+      if (*p == '\\')
+        g_string_append (out, "\\\\");
+      else if (*p == '\t')
+        g_string_append (out, "\\t");
+      else if (*p == '\n')
+        g_string_append (out, "\\n");
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '\n');
+  fputs (out->str, stdout);
+  fflush (stdout);
+  g_string_free (out, TRUE);
+}
+
+static gboolean
+on_chat_message (XmppSession *session,
+                 XmppStanza  *stanza,
+                 gpointer     user_data)
+{
+  Cli *cli = user_data;
+
+  if (xmpp_node_get_child (xmpp_stanza_get_top (stanza), "body", NULL) == NULL)
+    return FALSE;
+  /* After the count, while the stream closes, more may arrive: they are
+   * left for the next session rather than printed. */
+  if (cli->count > 0 && cli->received >= (guint) cli->count)
+    return TRUE;
+  print_message (stanza);
+  if (cli->count > 0 && ++cli->received >= (guint) cli->count)
+    xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  return TRUE;
+}
+
+static gboolean
+on_listen_timeout (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  cli->timeout_id = 0;
+  if (cli->count > 0)
+    {
+      g_printerr ("lorikeet-cli: %s\n", _("Not all the messages asked for arrived in time."));
+      cli->status = EXIT_NETWORK;
+    }
+  xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_listen_connected (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(XmppStanza) presence = xmpp_stanza_new ("presence", XMPP_NS_CLIENT);
+
+  if (!start_session (cli, result))
+    return;
+  xmpp_session_add_handler (cli->session, "message", "chat", NULL, 0, on_chat_message, cli, NULL);
+  xmpp_session_add_handler (cli->session, "message", "normal", NULL, 0, on_chat_message, cli, NULL);
+  /* Available presence: the server delivers messages (and offline ones). */
+  xmpp_session_send_async (cli->session, presence, NULL, NULL, NULL);
+  if (cli->timeout > 0)
+    cli->timeout_id = g_timeout_add_seconds (cli->timeout, on_listen_timeout, cli);
+}
+
 /* Setup shared by the commands that sign in. */
 
 static char *
@@ -380,14 +608,19 @@ make_connector (Cli     *cli,
 
 static const char usage_commands[] =
   "Commands:\n"
-  "  probe   sign in, print the negotiated TLS version, SASL mechanism and channel\n"
-  "          binding, the server's stream features and disco#info, then sign out";
+  "  probe            sign in, print the negotiated TLS version, SASL mechanism and\n"
+  "                   channel binding, the server's stream features and disco#info\n"
+  "  send JID [TEXT]  send one chat message, or one per line of standard input;\n"
+  "                   exit 0 only when the server has them all\n"
+  "  listen           print each incoming chat message as FROM<TAB>BODY\n"
+  "                   (--count N to stop after N, --timeout S to stop after S seconds)";
 
 int
 main (int    argc,
       char **argv)
 {
   Cli cli = { 0 };
+  GAsyncReadyCallback callback;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
@@ -399,6 +632,8 @@ main (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.ca_file, N_("Trust the certificate authorities in this PEM file"), "PEM" },
     { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &cli.trust_fingerprint, N_("Accept the server certificate with this SHA-256 fingerprint"), "SHA256" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli.data_dir, N_("Keep pins and the store here"), "DIR" },
+    { "count", 0, 0, G_OPTION_ARG_INT, &cli.count, N_("listen: stop after N messages"), "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &cli.timeout, N_("listen: stop after S seconds"), "S" },
     { NULL }
   };
 
@@ -422,12 +657,19 @@ main (int    argc,
       cli_clear (&cli);
       return EXIT_USAGE;
     }
-  if (strcmp (argv[1], "probe") != 0)
+  if (strcmp (argv[1], "probe") == 0)
+    callback = on_probe_connected;
+  else if (strcmp (argv[1], "send") == 0 && argc >= 3 && argc <= 4)
+    callback = on_send_connected;
+  else if (strcmp (argv[1], "listen") == 0 && argc == 2)
+    callback = on_listen_connected;
+  else
     {
-      g_printerr ("lorikeet-cli: %s “%s”; see --help.\n", _("Unknown command"), argv[1]);
+      g_printerr ("lorikeet-cli: %s “%s”; see --help.\n", _("Unknown command or wrong arguments:"), argv[1]);
       cli_clear (&cli);
       return EXIT_USAGE;
     }
+  cli.args = argv + 2;
   if (!make_connector (&cli, &error))
     {
       g_printerr ("lorikeet-cli: %s\n", error->message);
@@ -436,7 +678,7 @@ main (int    argc,
     }
 
   cli.loop = g_main_loop_new (NULL, FALSE);
-  xmpp_connector_connect_async (cli.connector, NULL, on_probe_connected, &cli);
+  xmpp_connector_connect_async (cli.connector, NULL, callback, &cli);
   g_main_loop_run (cli.loop);
   {
     int status = cli.status;

@@ -101,5 +101,50 @@ check("an invalid JID exits 2", code == 2, f"exit {code}: {err}")
 code, out, err = run(*base(), "--ca-file", E["LK_TEST_CA_FILE"], "probe", env_password=False)
 check("no password exits 2", code == 2, f"exit {code}: {err}")
 
+# send and listen: every line arrives once, in order, escaped as documented
+def listen(user, count, timeout):
+    env = dict(E, LORIKEET_PASSWORD=E["LK_TEST_PASSWORD"])
+    return subprocess.Popen([CLI, *base(user=user), "--ca-file", E["LK_TEST_CA_FILE"],
+                             "--count", str(count), "--timeout", str(timeout), "listen"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_online(user):
+    # listen signs in asynchronously; a probe of the same account after it
+    # has started is a cheap way to give it time without a fixed sleep
+    import time
+    time.sleep(1.0)
+
+
+lines = ["first", "tab\there", "back\\slash", "ünïcödé 😀", "last"]
+listener = listen("carol", len(lines), 30)
+wait_online("carol")
+env = dict(E, LORIKEET_PASSWORD=E["LK_TEST_PASSWORD"])
+sender = subprocess.run([CLI, *base(), "--ca-file", E["LK_TEST_CA_FILE"], "send", f"carol@{DOMAIN}"],
+                        input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, timeout=60)
+check("send from stdin exits 0", sender.returncode == 0, sender.stderr)
+out, err = listener.communicate(timeout=60)
+check("listen exits 0 after --count messages", listener.returncode == 0, err)
+got = [line.split("\t", 1)[1] if "\t" in line else line for line in out.splitlines()]
+expected = [l.replace("\\", "\\\\").replace("\t", "\\t") for l in lines]
+check("each line arrives once, in order, escaped", got == expected, f"got {got!r}, expected {expected!r}")
+check("listen prints the sender", all(line.startswith(f"alice@{DOMAIN}/") for line in out.splitlines()), out)
+
+many = [f"message {i}" for i in range(200)]
+listener = listen("carol", len(many), 60)
+wait_online("carol")
+sender = subprocess.run([CLI, *base(), "--ca-file", E["LK_TEST_CA_FILE"], "send", f"carol@{DOMAIN}"],
+                        input="\n".join(many) + "\n", capture_output=True, text=True, env=env, timeout=120)
+check("send of 200 lines exits 0", sender.returncode == 0, sender.stderr)
+out, err = listener.communicate(timeout=120)
+got = [line.split("\t", 1)[1] for line in out.splitlines()]
+check("200 lines arrive exactly once, in order", got == many, f"{len(got)} lines; first differences: {[(i, g) for i, g in enumerate(got) if i >= len(many) or g != many[i]][:3]}")
+
+code, out, err = run(*base(user="bob"), "--ca-file", E["LK_TEST_CA_FILE"], "send", f"carol@{DOMAIN}", "one message")
+check("send TEXT exits 0", code == 0, err)
+listener = listen("bob", 1, 2)
+out, err = listener.communicate(timeout=30)
+check("listen --count with nothing coming exits 3 at --timeout", listener.returncode == 3, f"exit {listener.returncode}: {err}")
+
 print(f"{len(failures)} failed" if failures else "all passed")
 sys.exit(1 if failures else 0)

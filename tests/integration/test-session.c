@@ -1,0 +1,262 @@
+/* test-session.c: routing, IQ tracking and stream management on real
+ * sessions of several accounts of the server the harness started.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "xmpp-connector.h"
+#include "xmpp-error.h"
+#include "xmpp-ns.h"
+#include "xmpp-session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *domain;
+
+static gpointer
+run_until (gpointer *slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gpointer *slot = user_data;
+  g_autoptr(GError) error = NULL;
+  XmppConnection *connection = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &error);
+
+  g_assert_no_error (error);
+  *slot = xmpp_session_new (connection, xmpp_connector_get_bound_jid (XMPP_CONNECTOR (source)),
+                            xmpp_connector_get_features (XMPP_CONNECTOR (source), TRUE));
+  g_object_unref (connection);
+}
+
+static XmppSession *
+sign_in (const char *local)
+{
+  g_autofree char *address = g_strdup_printf ("%s@%s", local, domain);
+  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
+  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
+  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+  gpointer session = NULL;
+
+  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
+  xmpp_connector_set_database (connector, db);
+  xmpp_connector_connect_async (connector, NULL, on_connected, &session);
+  return run_until (&session);
+}
+
+typedef struct {
+  XmppStanza *reply;
+  GError     *error;
+  gboolean    done;
+} IqResult;
+
+static void
+on_iq_reply (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  IqResult *r = user_data;
+
+  r->reply = xmpp_session_send_iq_finish (XMPP_SESSION (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static XmppStanza *
+make_iq (const char *type,
+         const char *to,
+         const char *ns)
+{
+  XmppStanza *iq = xmpp_stanza_new ("iq", XMPP_NS_CLIENT);
+
+  xmpp_node_set_attr (xmpp_stanza_get_top (iq), "type", type);
+  if (to != NULL)
+    xmpp_node_set_attr (xmpp_stanza_get_top (iq), "to", to);
+  xmpp_node_add_child (xmpp_stanza_get_top (iq), "query", ns);
+  return iq;
+}
+
+static void
+iterate_until (gboolean *flag)
+{
+  while (!*flag)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* An IQ nobody handles is answered service-unavailable by the session,
+ * and the asker gets that as a stanza error. */
+static void
+test_unhandled_iq (void)
+{
+  g_autoptr(XmppSession) alice = sign_in ("alice");
+  g_autoptr(XmppSession) bob = sign_in ("bob");
+  g_autoptr(XmppStanza) iq = make_iq ("get", xmpp_jid_to_string (xmpp_session_get_jid (bob)),
+                                      "urn:example:nobody-handles-this");
+  IqResult r = { 0 };
+
+  xmpp_session_send_iq_async (alice, iq, NULL, on_iq_reply, &r);
+  iterate_until (&r.done);
+  g_assert_null (r.reply);
+  g_assert_error (r.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
+  g_error_free (r.error);
+}
+
+static void
+test_server_iq (void)
+{
+  g_autoptr(XmppSession) alice = sign_in ("alice");
+  g_autoptr(XmppStanza) iq = make_iq ("get", domain, XMPP_NS_VERSION);
+  IqResult r = { 0 };
+
+  xmpp_session_send_iq_async (alice, iq, NULL, on_iq_reply, &r);
+  iterate_until (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_nonnull (xmpp_node_get_child (xmpp_stanza_get_top (r.reply), "query", XMPP_NS_VERSION));
+  xmpp_stanza_unref (r.reply);
+}
+
+/* A reply is accepted only from the entity asked: carol sends alice a
+ * result with the id of alice's request to bob, which alice must ignore. */
+typedef struct {
+  XmppStanza *held;      /* bob's request, answered later */
+  gboolean    marker;
+} Bob;
+
+static gboolean
+bob_holds_request (XmppSession *session,
+                   XmppStanza  *stanza,
+                   gpointer     user_data)
+{
+  Bob *bob = user_data;
+
+  bob->held = xmpp_stanza_ref (stanza);
+  return TRUE;
+}
+
+static gboolean
+alice_sees_marker (XmppSession *session,
+                   XmppStanza  *stanza,
+                   gpointer     user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return TRUE;
+}
+
+static void
+send_plain (XmppSession *from,
+            XmppStanza  *stanza)
+{
+  xmpp_session_send_async (from, stanza, NULL, NULL, NULL);
+}
+
+static void
+test_spoofed_reply (void)
+{
+  g_autoptr(XmppSession) alice = sign_in ("alice");
+  g_autoptr(XmppSession) bob = sign_in ("bob");
+  g_autoptr(XmppSession) carol = sign_in ("carol");
+  g_autoptr(XmppStanza) iq = make_iq ("get", xmpp_jid_to_string (xmpp_session_get_jid (bob)), "urn:example:held");
+  g_autoptr(XmppStanza) spoof = make_iq ("result", xmpp_jid_to_string (xmpp_session_get_jid (alice)), "urn:example:held");
+  g_autoptr(XmppStanza) marker = xmpp_stanza_new ("message", XMPP_NS_CLIENT);
+  g_autoptr(XmppStanza) answer = make_iq ("result", xmpp_jid_to_string (xmpp_session_get_jid (alice)), "urn:example:held");
+  Bob b = { 0 };
+  gboolean marker_seen = FALSE;
+  IqResult r = { 0 };
+
+  xmpp_session_add_handler (bob, "iq", "get", "urn:example:held", 0, bob_holds_request, &b, NULL);
+  xmpp_session_add_handler (alice, "message", NULL, "urn:example:marker", 0, alice_sees_marker,
+                            &marker_seen, NULL);
+  xmpp_session_send_iq_async (alice, iq, NULL, on_iq_reply, &r);
+  while (b.held == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The spoof, then a marker behind it on the same path: once alice has
+   * the marker she has had the spoof, and must still be waiting. */
+  xmpp_node_set_attr (xmpp_stanza_get_top (spoof), "id", xmpp_stanza_get_id (b.held));
+  send_plain (carol, spoof);
+  xmpp_node_set_attr (xmpp_stanza_get_top (marker), "to", xmpp_jid_to_string (xmpp_session_get_jid (alice)));
+  xmpp_node_add_child (xmpp_stanza_get_top (marker), "marker", "urn:example:marker");
+  send_plain (carol, marker);
+  iterate_until (&marker_seen);
+  g_assert_false (r.done);
+
+  xmpp_node_set_attr (xmpp_stanza_get_top (answer), "id", xmpp_stanza_get_id (b.held));
+  send_plain (bob, answer);
+  iterate_until (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (xmpp_stanza_get_from (r.reply), ==, xmpp_jid_to_string (xmpp_session_get_jid (bob)));
+  xmpp_stanza_unref (r.reply);
+  xmpp_stanza_unref (b.held);
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} Done;
+
+static void
+on_pinged (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Done *d = user_data;
+
+  d->ok = xmpp_session_ping_finish (XMPP_SESSION (source), result, &d->error);
+  d->done = TRUE;
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Done *d = user_data;
+
+  d->ok = xmpp_session_send_finish (XMPP_SESSION (source), result, &d->error);
+  d->done = TRUE;
+}
+
+static void
+test_ping_and_ack (void)
+{
+  g_autoptr(XmppSession) alice = sign_in ("alice");
+  g_autoptr(XmppStanza) message = xmpp_stanza_new ("message", XMPP_NS_CLIENT);
+  g_autofree char *to = g_strdup_printf ("bob@%s", domain);
+  Done ping = { 0 }, sent = { 0 };
+
+  xmpp_session_ping_async (alice, 10, NULL, on_pinged, &ping);
+  iterate_until (&ping.done);
+  g_assert_no_error (ping.error);
+  g_assert_true (ping.ok);
+  /* Both servers offer XEP-0198: the send completes on the server's ack. */
+  g_assert_true (xmpp_session_get_sm_enabled (alice));
+  xmpp_node_set_attr (xmpp_stanza_get_top (message), "to", to);
+  xmpp_node_add_child_text (xmpp_stanza_get_top (message), "body", NULL, "acked?");
+  xmpp_session_send_async (alice, message, NULL, on_sent, &sent);
+  iterate_until (&sent.done);
+  g_assert_no_error (sent.error);
+  g_assert_true (sent.ok);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  domain = g_getenv ("LK_TEST_DOMAIN");
+  if (domain == NULL)
+    g_error ("LK_TEST_DOMAIN is not set: run this under tests/harness/xmpp-server");
+
+  g_test_add_func ("/session/server-iq", test_server_iq);
+  g_test_add_func ("/session/unhandled-iq", test_unhandled_iq);
+  g_test_add_func ("/session/spoofed-reply", test_spoofed_reply);
+  g_test_add_func ("/session/ping-and-ack", test_ping_and_ack);
+
+  return g_test_run ();
+}
