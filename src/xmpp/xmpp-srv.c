@@ -6,6 +6,7 @@
 #include "xmpp-error.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 typedef struct {
   char  *domain;
@@ -43,11 +44,15 @@ target_new (const char *host,
   return t;
 }
 
+/* RFC 2782: a single target "." means the service is decidedly not
+ * offered. GResolver hands the root name over as "" (dn_expand), not ".". */
 static gboolean
 is_decline (GList *records)
 {
-  return records != NULL && records->next == NULL &&
-         g_strcmp0 (g_srv_target_get_hostname (records->data), ".") == 0;
+  const char *host = records != NULL && records->next == NULL
+                     ? g_srv_target_get_hostname (records->data) : NULL;
+
+  return host != NULL && (host[0] == '\0' || strcmp (host, ".") == 0);
 }
 
 /* Both lists are in GResolver's order (priority, then weighted random);
