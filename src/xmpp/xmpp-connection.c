@@ -294,12 +294,27 @@ xmpp_stream_error_from_stanza (XmppStanza *stanza)
     sentence = generic = g_strdup_printf (_("The server ended the stream (%s)."), condition);
   if (text != NULL && *text != '\0')
     return g_error_new (XMPP_STREAM_ERROR, xmpp_stream_error_from_condition (condition),
-                        _("%s It said: “%s”"), sentence, text);
+                        _("%s It said: “%s”."), sentence, text);
   return g_error_new_literal (XMPP_STREAM_ERROR, xmpp_stream_error_from_condition (condition),
                               sentence);
 }
 
 static void read_more (XmppConnection *self);
+
+/* RFC 6120 §4.9: tell the peer why its stream is being closed. Best
+ * effort: the stream is over whether or not this gets through. */
+static void
+send_stream_error (XmppConnection *self,
+                   const GError   *error)
+{
+  g_autofree char *xml = g_strdup_printf ("<stream:error><%s xmlns='%s'/></stream:error>%s",
+                                          xmpp_stream_error_to_condition (error->code),
+                                          XMPP_NS_STREAMS, XMPP_WRITER_STREAM_CLOSE);
+  g_autoptr(GBytes) bytes = g_bytes_new (xml, strlen (xml));
+
+  g_debug ("SEND %s", xml);
+  xmpp_connection_send_raw_async (self, bytes, NULL, NULL, NULL);
+}
 
 static void
 complete_recv (XmppConnection *self,
@@ -354,6 +369,7 @@ deliver (XmppConnection *self)
       break;
     case XMPP_READER_ERROR:
       self->read_error = error;
+      send_stream_error (self, error);
       break;
     }
   complete_recv (self, NULL, g_error_copy (self->read_error));
@@ -385,7 +401,7 @@ on_read (GObject      *source,
     }
   else
     self->read_error = g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
-                                    _("The connection to the server broke: %s"), error->message);
+                                    _("The connection to the server broke (%s)."), error->message);
   deliver (self);
 }
 

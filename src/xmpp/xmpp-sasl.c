@@ -58,7 +58,7 @@ xmpp_sasl_set_crypto_error (GError **error,
 {
   /* TRANSLATORS: %s is GnuTLS's own explanation, in English. */
   g_set_error (error, XMPP_AUTH_ERROR, XMPP_AUTH_ERROR_FAILED,
-               _("The cryptography for signing in failed: %s"),
+               _("The cryptography for signing in failed (%s)."),
                gnutls_strerror (gnutls_code));
 }
 

@@ -283,7 +283,7 @@ xmpp_tls_explain_failure (GIOStream            *tls,
   if (state == NULL || state->presented == NULL ||
       !g_error_matches (handshake_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
     return g_error_new (XMPP_TLS_ERROR, XMPP_TLS_ERROR_HANDSHAKE,
-                        _("The secure connection to the server failed: %s"),
+                        _("The secure connection to the server failed (%s)."),
                         handshake_error->message);
 
   if (info != NULL)
