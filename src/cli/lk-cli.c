@@ -314,6 +314,18 @@ on_probe_connected (GObject      *source,
            xmpp_connector_get_channel_binding (c) : "none");
   g_print ("sasl-reason: %s\n", xmpp_connector_get_auth_reason (c));
   g_print ("bound: %s\n", xmpp_jid_to_string (xmpp_connector_get_bound_jid (c)));
+  g_print ("sasl2: %s\n", xmpp_connector_get_used_sasl2 (c) ? "yes" : "no");
+  {
+    const char *fast_mechanism = NULL;
+    GDateTime *expiry = NULL;
+    g_autofree char *until = NULL;
+
+    if (xmpp_connector_get_fast_token (c, &fast_mechanism, &expiry) == NULL)
+      g_print ("fast: no token\n");
+    else
+      g_print ("fast: token received (%s, expires %s)\n", fast_mechanism,
+               expiry ? (until = g_date_time_format_iso8601 (expiry)) : "?");
+  }
   print_features ("features-before-auth", xmpp_connector_get_features (c, FALSE));
   print_features ("features-after-auth", xmpp_connector_get_features (c, TRUE));
   probe_disco (cli);
@@ -677,6 +689,14 @@ main (int    argc,
       return EXIT_USAGE;
     }
 
+  if (callback == on_probe_connected)
+    {
+      /* To show whether FAST works; the token is not kept, so neither is the id. */
+      g_autofree char *agent = g_uuid_string_random ();
+
+      xmpp_connector_set_user_agent_id (cli.connector, agent);
+      xmpp_connector_request_fast_token (cli.connector, TRUE);
+    }
   cli.loop = g_main_loop_new (NULL, FALSE);
   xmpp_connector_connect_async (cli.connector, NULL, callback, &cli);
   g_main_loop_run (cli.loop);

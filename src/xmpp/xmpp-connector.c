@@ -12,6 +12,7 @@
 #include "xmpp-ns.h"
 #include "xmpp-srv.h"
 
+#include <gio/gnetworking.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -30,6 +31,13 @@ struct _XmppConnector {
   gboolean        direct_tls;
   GTlsDatabase   *database;
   GStrv           pins;
+  char           *user_agent_id;
+  char           *fast_mechanism;  /* the caller's token, tried first */
+  char           *fast_token;
+  gboolean        request_fast_token;
+  gboolean        token_refused;   /* this connect: sign in with the password */
+  gboolean        no_early;        /* this connect: wait for the features */
+  guint           timeout;         /* seconds */
 
   /* the attempt */
   GPtrArray      *targets;
@@ -38,6 +46,8 @@ struct _XmppConnector {
   GSocketConnection *socket;
   GIOStream      *tls;
   XmppConnection *connection;
+  XmppAuthEarly  *early;           /* a token <authenticate/> sent with the header */
+  gboolean        sent_early;      /* on this stream */
   gboolean        authenticated;
   GCancellable   *cancellable;     /* ours, cancelled by the caller's or the timeout */
   gulong          cancel_handler;
@@ -59,6 +69,8 @@ struct _XmppConnector {
 G_DEFINE_FINAL_TYPE (XmppConnector, xmpp_connector, G_TYPE_OBJECT)
 
 static void open_stream (GTask *task);
+static void on_features (GObject *source, GAsyncResult *result, gpointer user_data);
+static void reconnect (GTask *task);
 
 static void
 clear_attempt (XmppConnector *self)
@@ -68,6 +80,8 @@ clear_attempt (XmppConnector *self)
   g_clear_object (&self->socket);
   g_clear_object (&self->tls);
   g_clear_object (&self->connection);
+  g_clear_pointer (&self->early, xmpp_auth_early_free);
+  self->sent_early = FALSE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   if (self->caller_cancellable != NULL)
     g_cancellable_disconnect (self->caller_cancellable, self->cancel_handler);
@@ -92,6 +106,11 @@ xmpp_connector_finalize (GObject *object)
   g_free (self->host);
   g_clear_object (&self->database);
   g_strfreev (self->pins);
+  g_free (self->user_agent_id);
+  g_free (self->fast_mechanism);
+  if (self->fast_token != NULL)
+    memset (self->fast_token, 0, strlen (self->fast_token));
+  g_free (self->fast_token);
   g_free (self->endpoint);
   g_free (self->tls_cipher);
   g_clear_pointer (&self->auth, xmpp_auth_result_free);
@@ -112,6 +131,7 @@ xmpp_connector_class_init (XmppConnectorClass *klass)
 static void
 xmpp_connector_init (XmppConnector *self)
 {
+  self->timeout = CONNECT_TIMEOUT_SECONDS;
 }
 
 XmppConnector *
@@ -152,6 +172,47 @@ xmpp_connector_set_pins (XmppConnector      *self,
   self->pins = g_strdupv ((char **) pins);
 }
 
+void
+xmpp_connector_set_timeout (XmppConnector *self,
+                            guint          seconds)
+{
+  g_return_if_fail (seconds > 0);
+
+  self->timeout = seconds;
+}
+
+void
+xmpp_connector_set_user_agent_id (XmppConnector *self,
+                                  const char    *uuid)
+{
+  g_return_if_fail (uuid == NULL || g_uuid_string_is_valid (uuid));
+
+  g_free (self->user_agent_id);
+  self->user_agent_id = g_strdup (uuid);
+}
+
+void
+xmpp_connector_set_fast_token (XmppConnector *self,
+                               const char    *mechanism,
+                               const char    *token)
+{
+  g_return_if_fail ((mechanism == NULL) == (token == NULL));
+
+  g_free (self->fast_mechanism);
+  self->fast_mechanism = g_strdup (mechanism);
+  if (self->fast_token != NULL)
+    memset (self->fast_token, 0, strlen (self->fast_token));
+  g_free (self->fast_token);
+  self->fast_token = g_strdup (token);
+}
+
+void
+xmpp_connector_request_fast_token (XmppConnector *self,
+                                   gboolean       request)
+{
+  self->request_fast_token = request;
+}
+
 /* Failing */
 
 static void
@@ -166,8 +227,11 @@ fail (GTask  *task,
     {
       g_clear_error (&error);
       error = g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TIMEOUT,
-                           _("The server did not answer within %d seconds."),
-                           CONNECT_TIMEOUT_SECONDS);
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "The server did not answer within %u second.",
+                                        "The server did not answer within %u seconds.",
+                                        self->timeout),
+                           self->timeout);
     }
   clear_attempt (self);
   g_task_return_error (task, error);
@@ -317,20 +381,65 @@ on_authenticated (GObject      *source,
 
   g_clear_pointer (&self->auth, xmpp_auth_result_free);
   self->auth = xmpp_auth_finish (result, &error);
+  if (self->auth == NULL && xmpp_auth_token_refused (result) && self->password != NULL &&
+      !self->token_refused)
+    {
+      /* Not on this stream: see xmpp-auth.c. */
+      g_debug ("the server refused the FAST token; signing in with the password on a new connection");
+      g_clear_error (&error);
+      self->token_refused = TRUE;
+      return reconnect (task);
+    }
+  if (self->auth == NULL && self->sent_early && !self->no_early &&
+      error->domain != XMPP_AUTH_ERROR && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* The server did not take an <authenticate/> before its features
+       * (a stream error, a closed connection): once more, waiting. */
+      g_debug ("the early sign-in failed (%s); once more, waiting for the features", error->message);
+      g_clear_error (&error);
+      self->no_early = TRUE;
+      return reconnect (task);
+    }
   if (self->auth == NULL)
     return fail (task, error);
   self->authenticated = TRUE;
+  if (self->auth->sasl2)
+    {
+      /* XEP-0388: no restart; the features of the signed-in stream
+       * follow <success/> at once. */
+      xmpp_connection_recv_async (self->connection, self->cancellable, on_features, task);
+      return;
+    }
   xmpp_connection_restart (self->connection);
   open_stream (task);
+}
+
+static XmppAuthParams
+auth_params (XmppConnector *self)
+{
+  XmppAuthParams params = {
+    .password = self->password,
+    .user_agent_id = self->user_agent_id,
+    .fast_mechanism = self->token_refused ? NULL : self->fast_mechanism,
+    .fast_token = self->token_refused ? NULL : self->fast_token,
+    .request_fast_token = self->request_fast_token,
+  };
+
+  return params;
 }
 
 static void
 authenticate (GTask *task)
 {
   XmppConnector *self = g_task_get_source_object (task);
+  XmppAuthParams params = auth_params (self);
 
-  xmpp_auth_async (self->connection, self->features[0], G_TLS_CONNECTION (self->tls),
-                   self->jid, self->password, self->cancellable, on_authenticated, task);
+  if (self->early != NULL)
+    xmpp_auth_early_async (g_steal_pointer (&self->early), self->features[0],
+                           self->cancellable, on_authenticated, task);
+  else
+    xmpp_auth_async (self->connection, self->features[0], G_TLS_CONNECTION (self->tls),
+                     self->jid, &params, self->cancellable, on_authenticated, task);
 }
 
 /* Step: TLS, direct or after STARTTLS. */
@@ -446,6 +555,12 @@ on_features (GObject      *source,
   self->features[self->authenticated] = features;
   if (!self->authenticated)
     authenticate (task);
+  else if (self->auth->bound_jid != NULL)
+    {
+      /* Bind2 bound the resource within SASL2 (XEP-0386). */
+      self->bound_jid = xmpp_jid_ref (self->auth->bound_jid);
+      succeed (task);
+    }
   else
     bind_resource (task);
 }
@@ -480,6 +595,17 @@ open_stream (GTask *task)
   xmpp_connection_send_open_async (self->connection, domain (self),
                                    self->tls != NULL ? bare : NULL,
                                    NULL, NULL, NULL);
+  /* With a token, signing in need not wait for the features: XEP-0484
+   * in one round trip. */
+  if (self->tls != NULL && !self->authenticated && !self->no_early)
+    {
+      XmppAuthParams params = auth_params (self);
+
+      g_clear_pointer (&self->early, xmpp_auth_early_free);
+      self->early = xmpp_auth_send_early (self->connection, G_TLS_CONNECTION (self->tls),
+                                          self->jid, &params);
+      self->sent_early = self->early != NULL;
+    }
   xmpp_connection_recv_async (self->connection, self->cancellable, on_header, task);
 }
 
@@ -506,6 +632,14 @@ on_connected (GObject      *source,
       self->connect_error = g_steal_pointer (&error);
       return try_next_target (task);
     }
+  /* The client's I/O timeout stays on the socket and would end a session
+   * quiet for that long; the attempt's own timer bounds signing in. */
+  g_socket_set_timeout (g_socket_connection_get_socket (self->socket), 0);
+  /* Each stanza goes out in one write: Nagle's algorithm would hold one
+   * back until the last is acknowledged, a round trip lost whenever two
+   * go together (the stream header and an early <authenticate/>). */
+  g_socket_set_option (g_socket_connection_get_socket (self->socket), IPPROTO_TCP, TCP_NODELAY,
+                       TRUE, NULL);
   g_free (self->endpoint);
   self->endpoint = g_strdup_printf ("%s:%u (%s)", target->host, target->port,
                                     target->direct_tls ? "direct TLS" : "STARTTLS");
@@ -513,6 +647,23 @@ on_connected (GObject      *source,
     return start_tls (task, TRUE);
   self->connection = xmpp_connection_new (G_IO_STREAM (self->socket));
   open_stream (task);
+}
+
+/* Starts over from the first target, on a new connection. */
+static void
+reconnect (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->early, xmpp_auth_early_free);
+  self->sent_early = FALSE;
+  g_clear_object (&self->tls);
+  g_clear_object (&self->socket);
+  g_clear_error (&self->connect_error);
+  self->authenticated = FALSE;
+  self->next_target = 0;
+  try_next_target (task);
 }
 
 static void
@@ -524,11 +675,11 @@ try_next_target (GTask *task)
 
   if (self->next_target >= self->targets->len)
     return fail (task, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CONNECT,
-                                    _("Could not connect to the server of %s: %s"), domain (self),
+                                    _("Could not connect to the server of %s (%s)."), domain (self),
                                     self->connect_error ? self->connect_error->message : "?"));
   target = g_ptr_array_index (self->targets, self->next_target++);
   client = g_socket_client_new ();
-  g_socket_client_set_timeout (client, CONNECT_TIMEOUT_SECONDS);
+  g_socket_client_set_timeout (client, self->timeout);
   g_socket_client_connect_to_host_async (client, target->host, target->port,
                                          self->cancellable, on_connected, task);
 }
@@ -577,6 +728,11 @@ xmpp_connector_connect_async (XmppConnector       *self,
   g_task_set_source_tag (task, xmpp_connector_connect_async);
   clear_attempt (self);
   g_clear_pointer (&self->bound_jid, xmpp_jid_unref);
+  g_clear_pointer (&self->auth, xmpp_auth_result_free);
+  g_clear_pointer (&self->features[0], xmpp_stanza_unref);
+  g_clear_pointer (&self->features[1], xmpp_stanza_unref);
+  self->token_refused = FALSE;
+  self->no_early = FALSE;
   self->cancellable = g_cancellable_new ();
   if (cancellable != NULL)
     {
@@ -584,7 +740,7 @@ xmpp_connector_connect_async (XmppConnector       *self,
       self->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
                                                     g_object_ref (self->cancellable), g_object_unref);
     }
-  self->timeout_id = g_timeout_add_seconds (CONNECT_TIMEOUT_SECONDS, on_timeout, self);
+  self->timeout_id = g_timeout_add_seconds (self->timeout, on_timeout, self);
 
   if (self->host != NULL)
     {
@@ -663,4 +819,36 @@ const XmppCertificateInfo *
 xmpp_connector_get_peer_certificate (XmppConnector *self)
 {
   return self->peer_certificate;
+}
+
+gboolean
+xmpp_connector_get_used_sasl2 (XmppConnector *self)
+{
+  return self->auth != NULL && self->auth->sasl2;
+}
+
+gboolean
+xmpp_connector_get_used_fast (XmppConnector *self)
+{
+  return self->auth != NULL && self->auth->used_fast;
+}
+
+const char *
+xmpp_connector_get_fast_token (XmppConnector  *self,
+                               const char    **mechanism,
+                               GDateTime     **expiry)
+{
+  gboolean has = self->auth != NULL && self->auth->fast_token != NULL;
+
+  if (mechanism != NULL)
+    *mechanism = has ? self->auth->fast_mechanism : NULL;
+  if (expiry != NULL)
+    *expiry = has ? self->auth->fast_expiry : NULL;
+  return has ? self->auth->fast_token : NULL;
+}
+
+XmppStanza *
+xmpp_connector_get_sasl2_success (XmppConnector *self)
+{
+  return self->auth != NULL ? self->auth->success : NULL;
 }

@@ -2,11 +2,15 @@
  *
  * The steps of RFC 6120 in order: find the server (SRV, XEP-0368), connect,
  * TLS (direct or STARTTLS; required), authenticate (SASL), bind a
- * resource. Each step is its own function; the connector only sequences
- * them and remembers what was negotiated, for `probe` and for the user.
+ * resource. Where the server offers SASL2 (XEP-0388), authentication binds
+ * the resource too (Bind2, XEP-0386) with no stream restart, and can use
+ * or hand out a FAST token (XEP-0484). Each step is its own function; the
+ * connector only sequences them and remembers what was negotiated, for
+ * `probe` and for the user.
  *
- * The engine keeps no secret and no trust decision: pins come in from the
- * caller, and the certificate the server presented goes back out.
+ * The engine keeps no secret and no trust decision: pins, the user-agent
+ * id and a token come in from the caller; the certificate the server
+ * presented and a new token go back out.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +42,28 @@ void            xmpp_connector_set_database     (XmppConnector *self,
 /* SHA-256 fingerprints the user accepted for this account. */
 void            xmpp_connector_set_pins         (XmppConnector      *self,
                                                  const char * const *pins);
+/* XEP-0388: a UUID (g_uuid_string_random()) made once for this account on
+ * this device and kept by the caller; the server ties tokens and the Bind2
+ * resource to it. Without one, FAST is not used. */
+void            xmpp_connector_set_user_agent_id (XmppConnector *self,
+                                                  const char    *uuid);
+/* A XEP-0484 token from an earlier sign-in ("HT-SHA-256-EXPR", …), used
+ * instead of the password; both NULL for none. If the server refuses it
+ * (or no longer offers FAST), the password is used, on a new connection
+ * if need be, and get_used_fast() is FALSE: forget the token. Without a
+ * password the connect fails with XMPP_AUTH_ERROR_NOT_AUTHORIZED. */
+void            xmpp_connector_set_fast_token   (XmppConnector *self,
+                                                 const char    *mechanism,
+                                                 const char    *token);
+/* Ask for a token when signing in with the password, where FAST is
+ * offered (needs the user-agent id). */
+void            xmpp_connector_request_fast_token (XmppConnector *self,
+                                                   gboolean       request);
+/* How long the server may take to connect and sign in, in seconds
+ * (default 30); past it the attempt fails with XMPP_CONNECTION_ERROR_TIMEOUT.
+ * Applies from the next connect. */
+void            xmpp_connector_set_timeout      (XmppConnector *self,
+                                                 guint          seconds);
 
 void            xmpp_connector_connect_async    (XmppConnector       *self,
                                                  GCancellable        *cancellable,
@@ -64,5 +90,19 @@ XmppStanza     *xmpp_connector_get_features     (XmppConnector *self,
 /* The server's certificate: after success, and after a failure because
  * it did not verify (to show the user and, if they accept, pin it). */
 const XmppCertificateInfo *xmpp_connector_get_peer_certificate (XmppConnector *self);
+/* Whether the sign-in was SASL2 (XEP-0388), and whether with the token. */
+gboolean        xmpp_connector_get_used_sasl2   (XmppConnector *self);
+gboolean        xmpp_connector_get_used_fast    (XmppConnector *self);
+/* The token the server gave in this sign-in (asked for, or a rotation of
+ * the one used), to store in place of the old one; NULL if none. Also
+ * after a failure that came after authentication. @mechanism and @expiry
+ * (NULL if the server did not say) may be NULL; all stay the connector's. */
+const char     *xmpp_connector_get_fast_token   (XmppConnector  *self,
+                                                 const char    **mechanism,
+                                                 GDateTime     **expiry);
+/* The SASL2 <success/>: the answers to what was asked inline (Bind2
+ * <bound/> with carbons <enabled/> and XEP-0313 metadata); NULL after
+ * RFC 6120 SASL. */
+XmppStanza     *xmpp_connector_get_sasl2_success (XmppConnector *self);
 
 G_END_DECLS
