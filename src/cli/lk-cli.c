@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "xmpp-auth.h"
+#include "xmpp-client.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
+#include "xmpp-register.h"
 #include "xmpp-session.h"
 #include "xmpp-writer.h"
 
@@ -53,7 +55,12 @@ typedef struct {
   int           count;
   int           timeout;
   char        **args;         /* after the command */
-  XmppSession  *session;
+  XmppClient   *client;
+  gboolean      started;
+  gboolean      sent_all;
+  GPtrArray    *lines;
+  GHashTable   *seen;         /* listen: "sender origin-id" shown already */
+  GQueue        seen_order;
   guint         pending;      /* sends not yet acknowledged */
   guint         received;
   guint         timeout_id;
@@ -74,7 +81,10 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->disco_id);
   g_clear_handle_id (&cli->timeout_id, g_source_remove);
-  g_clear_object (&cli->session);
+  g_clear_object (&cli->client);
+  g_clear_pointer (&cli->lines, g_ptr_array_unref);
+  g_queue_clear (&cli->seen_order);
+  g_clear_pointer (&cli->seen, g_hash_table_unref);
 }
 
 static int
@@ -331,44 +341,33 @@ on_probe_connected (GObject      *source,
   probe_disco (cli);
 }
 
-/* send and listen: a session on top of the bound stream. */
+/* send and listen: an XmppClient keeps the account connected, resuming
+ * the session after a cut, so a send survives connection trouble. */
 
 static void
-on_session_closed (GObject      *source,
+on_client_stopped (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   Cli *cli = user_data;
 
-  xmpp_session_close_finish (cli->session, result, NULL);
+  xmpp_client_stop_finish (cli->client, result, NULL);
   finish (cli, NULL);
 }
 
 static void
-on_stream_lost (XmppSession  *session,
-                const GError *error,
-                Cli          *cli)
+stop_client (Cli *cli)
 {
-  if (error != NULL)
-    finish (cli, error);
+  xmpp_client_stop_async (cli->client, NULL, on_client_stopped, cli);
 }
 
-static gboolean
-start_session (Cli          *cli,
-               GAsyncResult *result)
+static void
+on_client_state (XmppClient *client,
+                 GParamSpec *pspec,
+                 Cli        *cli)
 {
-  g_autoptr(GError) error = NULL;
-
-  cli->connection = xmpp_connector_connect_finish (cli->connector, result, &error);
-  if (cli->connection == NULL)
-    {
-      finish (cli, error);
-      return FALSE;
-    }
-  cli->session = xmpp_session_new (cli->connection, xmpp_connector_get_bound_jid (cli->connector),
-                                   xmpp_connector_get_features (cli->connector, TRUE));
-  g_signal_connect (cli->session, "closed", G_CALLBACK (on_stream_lost), cli);
-  return TRUE;
+  if (xmpp_client_get_state (client) == XMPP_CLIENT_FAILED && cli->status == EXIT_OK)
+    finish (cli, xmpp_client_get_error (client));
 }
 
 /* Without stream management, the answer to a ping sent after the messages
@@ -381,9 +380,9 @@ on_final_ping (GObject      *source,
   Cli *cli = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!xmpp_session_ping_finish (cli->session, result, &error))
+  if (!xmpp_session_ping_finish (XMPP_SESSION (source), result, &error))
     return finish (cli, error);
-  xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  stop_client (cli);
 }
 
 static void
@@ -393,8 +392,11 @@ on_message_sent (GObject      *source,
 {
   Cli *cli = user_data;
   g_autoptr(GError) error = NULL;
+  XmppSession *session;
 
-  if (!xmpp_session_send_finish (cli->session, result, &error))
+  /* The task belongs to the session it was sent on; after a failed
+   * resumption it completes on the next one. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (cli->status == EXIT_OK)
         finish (cli, error);
@@ -402,16 +404,18 @@ on_message_sent (GObject      *source,
     }
   if (--cli->pending > 0)
     return;
-  if (xmpp_session_get_sm_enabled (cli->session))
-    xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  session = xmpp_client_get_session (cli->client);
+  if (xmpp_session_get_sm_enabled (session))
+    stop_client (cli);
   else
-    xmpp_session_ping_async (cli->session, 30, NULL, on_final_ping, cli);
+    xmpp_session_ping_async (session, 30, NULL, on_final_ping, cli);
 }
 
 static void
-send_chat (Cli        *cli,
-           XmppJid    *to,
-           const char *text)
+send_chat (Cli         *cli,
+           XmppSession *session,
+           XmppJid     *to,
+           const char  *text)
 {
   g_autoptr(XmppStanza) message = xmpp_stanza_new ("message", XMPP_NS_CLIENT);
   XmppNode *top = xmpp_stanza_get_top (message);
@@ -425,33 +429,57 @@ send_chat (Cli        *cli,
   origin = xmpp_node_add_child (top, "origin-id", XMPP_NS_SID);
   xmpp_node_set_attr (origin, "id", id);
   cli->pending++;
-  xmpp_session_send_async (cli->session, message, NULL, on_message_sent, cli);
+  xmpp_session_send_async (session, message, NULL, on_message_sent, cli);
+}
+
+/* The messages go out once the server has answered a ping on the new
+ * session: by then it has also answered <enable/> (it handles a stream in
+ * order), so every message is covered by stream management and a cut can
+ * be resumed without guessing what arrived. */
+static void
+on_ready_ping (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Cli *cli = user_data;
+  XmppSession *session = XMPP_SESSION (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppJid) to = NULL;
+
+  if (!xmpp_session_ping_finish (session, result, &error) || cli->sent_all)
+    return;   /* the session broke: the next one tries again */
+  cli->sent_all = TRUE;
+  to = xmpp_jid_new (cli->args[0], NULL);
+  for (guint i = 0; i < cli->lines->len; i++)
+    send_chat (cli, session, to, g_ptr_array_index (cli->lines, i));
+  if (cli->pending == 0)
+    stop_client (cli);
 }
 
 static void
-on_send_connected (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+on_send_session (XmppClient  *client,
+                 XmppSession *session,
+                 Cli         *cli)
 {
-  Cli *cli = user_data;
-  g_autoptr(XmppJid) to = NULL;
-  g_autoptr(GError) error = NULL;
+  if (!cli->sent_all)
+    xmpp_session_ping_async (session, 30, NULL, on_ready_ping, cli);
+}
 
-  if (!start_session (cli, result))
-    return;
-  to = xmpp_jid_new (cli->args[0], &error);
+/* The text to send, read before connecting: one message, or one per
+ * line of standard input. */
+static gboolean
+read_messages (Cli     *cli,
+               GError **error)
+{
+  g_autoptr(XmppJid) to = xmpp_jid_new (cli->args[0], error);
+
   if (to == NULL)
-    {
-      cli->status = EXIT_USAGE;
-      g_printerr ("lorikeet-cli: %s\n", error->message);
-      g_main_loop_quit (cli->loop);
-      return;
-    }
+    return FALSE;
+  cli->lines = g_ptr_array_new_with_free_func (g_free);
   if (cli->args[1] != NULL)
-    send_chat (cli, to, cli->args[1]);
+    g_ptr_array_add (cli->lines, g_strdup (cli->args[1]));
   else
     {
-      /* One message per line of standard input. */
       g_autoptr(GIOChannel) in = g_io_channel_unix_new (0);
       char *line = NULL;
       gsize len, end;
@@ -460,12 +488,11 @@ on_send_connected (GObject      *source,
         {
           line[end] = '\0';
           if (*line != '\0')
-            send_chat (cli, to, line);
+            g_ptr_array_add (cli->lines, g_steal_pointer (&line));
           g_free (line);
         }
     }
-  if (cli->pending == 0)
-    xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  return TRUE;
 }
 
 /* FROM<TAB>BODY, with backslash, tab and newline escaped so each message
@@ -495,6 +522,39 @@ print_message (XmppStanza *stanza)
   g_string_free (out, TRUE);
 }
 
+/* XEP-0359: a message that comes twice (a server resending after a
+ * resumption it miscounted, or a sender resending after a failed one)
+ * carries the same origin-id; it is shown once. The most recent ids are
+ * remembered, per sender. */
+#define SEEN_MAX 10000
+
+static gboolean
+seen_before (Cli        *cli,
+             XmppStanza *stanza)
+{
+  XmppNode *origin = xmpp_node_get_child (xmpp_stanza_get_top (stanza), "origin-id", XMPP_NS_SID);
+  const char *id = origin ? xmpp_node_get_attr (origin, "id") : NULL;
+  g_autoptr(XmppJid) from = NULL;
+  char *key;
+
+  if (id == NULL || xmpp_stanza_get_from (stanza) == NULL)
+    return FALSE;
+  from = xmpp_jid_new (xmpp_stanza_get_from (stanza), NULL);
+  if (from == NULL)
+    return FALSE;
+  key = g_strconcat (xmpp_jid_bare_string (from), " ", id, NULL);
+  if (g_hash_table_contains (cli->seen, key))
+    {
+      g_free (key);
+      return TRUE;
+    }
+  g_hash_table_add (cli->seen, key);
+  g_queue_push_tail (&cli->seen_order, key);
+  if (g_queue_get_length (&cli->seen_order) > SEEN_MAX)
+    g_hash_table_remove (cli->seen, g_queue_pop_head (&cli->seen_order));
+  return FALSE;
+}
+
 static gboolean
 on_chat_message (XmppSession *session,
                  XmppStanza  *stanza,
@@ -504,13 +564,15 @@ on_chat_message (XmppSession *session,
 
   if (xmpp_node_get_child (xmpp_stanza_get_top (stanza), "body", NULL) == NULL)
     return FALSE;
+  if (seen_before (cli, stanza))
+    return TRUE;
   /* After the count, while the stream closes, more may arrive: they are
    * left for the next session rather than printed. */
   if (cli->count > 0 && cli->received >= (guint) cli->count)
     return TRUE;
   print_message (stanza);
   if (cli->count > 0 && ++cli->received >= (guint) cli->count)
-    xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+    stop_client (cli);
   return TRUE;
 }
 
@@ -525,26 +587,36 @@ on_listen_timeout (gpointer user_data)
       g_printerr ("lorikeet-cli: %s\n", _("Not all the messages asked for arrived in time."));
       cli->status = EXIT_NETWORK;
     }
-  xmpp_session_close_async (cli->session, NULL, on_session_closed, cli);
+  stop_client (cli);
   return G_SOURCE_REMOVE;
 }
 
 static void
-on_listen_connected (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_listen_session (XmppClient  *client,
+                   XmppSession *session,
+                   Cli         *cli)
 {
-  Cli *cli = user_data;
   g_autoptr(XmppStanza) presence = xmpp_stanza_new ("presence", XMPP_NS_CLIENT);
 
-  if (!start_session (cli, result))
-    return;
-  xmpp_session_add_handler (cli->session, "message", "chat", NULL, 0, on_chat_message, cli, NULL);
-  xmpp_session_add_handler (cli->session, "message", "normal", NULL, 0, on_chat_message, cli, NULL);
+  xmpp_session_add_handler (session, "message", "chat", NULL, 0, on_chat_message, cli, NULL);
+  xmpp_session_add_handler (session, "message", "normal", NULL, 0, on_chat_message, cli, NULL);
   /* Available presence: the server delivers messages (and offline ones). */
-  xmpp_session_send_async (cli->session, presence, NULL, NULL, NULL);
-  if (cli->timeout > 0)
+  xmpp_session_send_async (session, presence, NULL, NULL, NULL);
+  if (cli->timeout > 0 && cli->timeout_id == 0 && !cli->started)
     cli->timeout_id = g_timeout_add_seconds (cli->timeout, on_listen_timeout, cli);
+  cli->started = TRUE;
+}
+
+static void
+start_client (Cli       *cli,
+              GCallback  on_session)
+{
+  cli->client = xmpp_client_new (cli->connector);
+  /* A script waits for us: retry soon, and not for long. */
+  xmpp_client_set_backoff (cli->client, 200, 5000);
+  g_signal_connect (cli->client, "session-started", on_session, cli);
+  g_signal_connect (cli->client, "notify::state", G_CALLBACK (on_client_state), cli);
+  xmpp_client_start (cli->client);
 }
 
 /* Setup shared by the commands that sign in. */
@@ -618,6 +690,135 @@ make_connector (Cli     *cli,
   return TRUE;
 }
 
+/* register: the account is created in-band (XEP-0077) on a stream that is
+ * not signed in, then signed in with on a new connection to show it
+ * exists. The server's refusal (the name taken, registration closed, a
+ * field this program cannot fill in such as a CAPTCHA) is the auth class. */
+
+static void
+register_fail (Cli          *cli,
+               const GError *error)
+{
+  g_printerr ("lorikeet-cli: %s\n", error->message);
+  if (error->domain == XMPP_REGISTER_ERROR)
+    cli->status = EXIT_AUTH;
+  else if (error->domain == XMPP_DATA_FORM_ERROR)
+    cli->status = error->code == XMPP_DATA_FORM_ERROR_MALFORMED ? EXIT_PROTOCOL : EXIT_AUTH;
+  else
+    cli->status = exit_code_for (error);
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+on_register_signed_in (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cli->connection = xmpp_connector_connect_finish (cli->connector, result, &error);
+  if (cli->connection == NULL)
+    return finish (cli, error);
+  g_print ("registered: %s\n", xmpp_jid_bare_string (xmpp_connector_get_bound_jid (cli->connector)));
+  xmpp_connection_close_async (cli->connection, NULL, on_closed, cli);
+}
+
+static void
+on_register_stream_closed (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  xmpp_connection_close_finish (cli->connection, result, NULL);
+  g_clear_object (&cli->connection);
+  /* The same settings, signing in this time. */
+  xmpp_connector_set_skip_auth (cli->connector, FALSE);
+  xmpp_connector_connect_async (cli->connector, NULL, on_register_signed_in, cli);
+}
+
+static void
+on_register_submitted (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!xmpp_register_submit_finish (result, &error))
+    return register_fail (cli, error);
+  xmpp_connection_close_async (cli->connection, NULL, on_register_stream_closed, cli);
+}
+
+static void
+on_register_form (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppDataForm) form = xmpp_register_get_form_finish (result, NULL, &error);
+  g_autofree char *password = NULL;
+  gboolean filled;
+
+  if (form == NULL)
+    return register_fail (cli, error);
+  password = read_password (cli, &error);
+  if (password == NULL)
+    return register_fail (cli, error);
+  filled = xmpp_register_fill (form, xmpp_jid_get_local (cli->jid), password, &error);
+  memset (password, 0, strlen (password));
+  if (!filled)
+    return register_fail (cli, error);
+  xmpp_register_submit_async (cli->connection, xmpp_jid_get_domain (cli->jid), form, NULL,
+                              on_register_submitted, cli);
+}
+
+static void
+on_register_connected (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  const XmppCertificateInfo *cert;
+
+  cli->connection = xmpp_connector_connect_finish (cli->connector, result, &error);
+  cert = xmpp_connector_get_peer_certificate (cli->connector);
+  if (cli->connection == NULL)
+    {
+      if (cert != NULL && g_error_matches (error, XMPP_TLS_ERROR, XMPP_TLS_ERROR_UNTRUSTED))
+        {
+          g_printerr ("The certificate the server presented:\n");
+          print_certificate (stderr, cert);
+          g_printerr ("To trust it, check the fingerprint with the server's administrator "
+                      "and run again with --trust-fingerprint.\n");
+        }
+      return finish (cli, error);
+    }
+  if (cert != NULL && cert->errors != 0)
+    save_pin (cli, cert->sha256);
+  xmpp_register_get_form_async (cli->connection, xmpp_jid_get_domain (cli->jid), NULL,
+                                on_register_form, cli);
+}
+
+/* register JID: the JID is the account to create; the connector stops
+ * before signing in. */
+static gboolean
+register_prepare (Cli     *cli,
+                  GError **error)
+{
+  if (xmpp_jid_get_local (cli->jid) == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” has no user name to register."), cli->jid_text);
+      return FALSE;
+    }
+  xmpp_connector_set_skip_auth (cli->connector, TRUE);
+  return TRUE;
+}
+
 static const char usage_commands[] =
   "Commands:\n"
   "  probe            sign in, print the negotiated TLS version, SASL mechanism and\n"
@@ -625,14 +826,19 @@ static const char usage_commands[] =
   "  send JID [TEXT]  send one chat message, or one per line of standard input;\n"
   "                   exit 0 only when the server has them all\n"
   "  listen           print each incoming chat message as FROM<TAB>BODY\n"
-  "                   (--count N to stop after N, --timeout S to stop after S seconds)";
+  "                   (--count N to stop after N, --timeout S to stop after S seconds)\n"
+  "  register JID     create an account in-band (XEP-0077) with the password of\n"
+  "                   --password-file or LORIKEET_PASSWORD, then sign in with it;\n"
+  "                   exit 5 when the server refuses it (the name is taken,\n"
+  "                   registration is closed, its form asks for more, e.g. a CAPTCHA)";
 
 int
 main (int    argc,
       char **argv)
 {
   Cli cli = { 0 };
-  GAsyncReadyCallback callback;
+  GAsyncReadyCallback callback = NULL;
+  GCallback on_session = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GOptionContext) context = NULL;
   const GOptionEntry entries[] = {
@@ -672,9 +878,15 @@ main (int    argc,
   if (strcmp (argv[1], "probe") == 0)
     callback = on_probe_connected;
   else if (strcmp (argv[1], "send") == 0 && argc >= 3 && argc <= 4)
-    callback = on_send_connected;
+    on_session = G_CALLBACK (on_send_session);
   else if (strcmp (argv[1], "listen") == 0 && argc == 2)
-    callback = on_listen_connected;
+    on_session = G_CALLBACK (on_listen_session);
+  else if (strcmp (argv[1], "register") == 0 && argc == 3)
+    {
+      callback = on_register_connected;
+      g_free (cli.jid_text);
+      cli.jid_text = g_strdup (argv[2]);
+    }
   else
     {
       g_printerr ("lorikeet-cli: %s “%s”; see --help.\n", _("Unknown command or wrong arguments:"), argv[1]);
@@ -682,7 +894,15 @@ main (int    argc,
       return EXIT_USAGE;
     }
   cli.args = argv + 2;
-  if (!make_connector (&cli, &error))
+  cli.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (on_session == G_CALLBACK (on_send_session) && !read_messages (&cli, &error))
+    {
+      g_printerr ("lorikeet-cli: %s\n", error->message);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+  if (!make_connector (&cli, &error) ||
+      (callback == on_register_connected && !register_prepare (&cli, &error)))
     {
       g_printerr ("lorikeet-cli: %s\n", error->message);
       cli_clear (&cli);
@@ -698,7 +918,10 @@ main (int    argc,
       xmpp_connector_request_fast_token (cli.connector, TRUE);
     }
   cli.loop = g_main_loop_new (NULL, FALSE);
-  xmpp_connector_connect_async (cli.connector, NULL, callback, &cli);
+  if (on_session != NULL)
+    start_client (&cli, on_session);
+  else
+    xmpp_connector_connect_async (cli.connector, NULL, callback, &cli);
   g_main_loop_run (cli.loop);
   {
     int status = cli.status;

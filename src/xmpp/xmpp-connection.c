@@ -49,20 +49,32 @@ debug_enabled (void)
   return enabled;
 }
 
-/* The XML console. Authentication exchanges are left out: a PLAIN message
- * is the password in base64, and SCRAM proofs should not sit in logs. */
+/* The XML console. What the client sends to authenticate is left out: a
+ * PLAIN message is the password in base64, and SCRAM proofs and FAST
+ * tokens should not sit in logs either. The server's side stays visible. */
+static gboolean
+carries_credentials (XmppStanza *stanza)
+{
+  const char *ns = xmpp_stanza_get_ns (stanza);
+  const char *name = xmpp_stanza_get_name (stanza);
+
+  return (g_strcmp0 (ns, XMPP_NS_SASL) == 0 || g_strcmp0 (ns, XMPP_NS_SASL2) == 0) &&
+         (strcmp (name, "auth") == 0 || strcmp (name, "authenticate") == 0 ||
+          strcmp (name, "response") == 0);
+}
+
 static void
 log_stanza (const char *direction,
             XmppStanza *stanza)
 {
-  const char *ns = xmpp_stanza_get_ns (stanza);
   g_autofree char *xml = NULL;
 
   if (!debug_enabled ())
     return;
-  if (g_strcmp0 (ns, XMPP_NS_SASL) == 0 || g_strcmp0 (ns, XMPP_NS_SASL2) == 0)
+  if (carries_credentials (stanza))
     {
-      g_debug ("%s <%s xmlns='%s'>…", direction, xmpp_stanza_get_name (stanza), ns);
+      g_debug ("%s <%s xmlns='%s'>…", direction, xmpp_stanza_get_name (stanza),
+               xmpp_stanza_get_ns (stanza));
       return;
     }
   xml = xmpp_stanza_to_string (stanza);

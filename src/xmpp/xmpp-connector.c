@@ -35,6 +35,7 @@ struct _XmppConnector {
   char           *fast_mechanism;  /* the caller's token, tried first */
   char           *fast_token;
   gboolean        request_fast_token;
+  gboolean        skip_auth;       /* stop after TLS: in-band registration */
   gboolean        token_refused;   /* this connect: sign in with the password */
   gboolean        no_early;        /* this connect: wait for the features */
   guint           timeout;         /* seconds */
@@ -63,6 +64,12 @@ struct _XmppConnector {
   XmppStanza     *features[2];     /* before, after authentication */
   XmppCertificateInfo *peer_certificate;
   XmppJid        *bound_jid;
+
+  /* XEP-0198 resumption asked for, and its outcome */
+  XmppStanza     *resume;          /* <resume previd h/>, or NULL */
+  gboolean        resumed;
+  guint32         resumed_h;
+  gboolean        resume_failed;
   char           *bind_id;
 };
 
@@ -118,6 +125,7 @@ xmpp_connector_finalize (GObject *object)
   g_clear_pointer (&self->features[1], xmpp_stanza_unref);
   g_clear_pointer (&self->peer_certificate, xmpp_certificate_info_free);
   g_clear_pointer (&self->bound_jid, xmpp_jid_unref);
+  g_clear_pointer (&self->resume, xmpp_stanza_unref);
   g_free (self->bind_id);
   G_OBJECT_CLASS (xmpp_connector_parent_class)->finalize (object);
 }
@@ -211,6 +219,13 @@ xmpp_connector_request_fast_token (XmppConnector *self,
                                    gboolean       request)
 {
   self->request_fast_token = request;
+}
+
+void
+xmpp_connector_set_skip_auth (XmppConnector *self,
+                              gboolean       skip)
+{
+  self->skip_auth = skip;
 }
 
 /* Failing */
@@ -368,6 +383,60 @@ bind_resource (GTask *task)
   xmpp_connection_recv_async (self->connection, self->cancellable, on_bind_reply, task);
 }
 
+/* Step: XEP-0198 resumption instead of binding (after SASL1, or when a
+ * SASL2 server answered inline). */
+
+static gboolean
+take_resumed (XmppConnector *self,
+              XmppNode      *answer)
+{
+  const char *h;
+
+  if (xmpp_node_is (answer, "failed", XMPP_NS_SM))
+    {
+      self->resume_failed = TRUE;
+      return FALSE;
+    }
+  if (!xmpp_node_is (answer, "resumed", XMPP_NS_SM))
+    return FALSE;
+  h = xmpp_node_get_attr (answer, "h");
+  self->resumed = TRUE;
+  self->resumed_h = h ? (guint32) g_ascii_strtoull (h, NULL, 10) : 0;
+  return TRUE;
+}
+
+static void
+on_resume_reply (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  XmppConnector *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(XmppStanza) reply = xmpp_connection_recv_finish (self->connection, result, &error);
+
+  if (reply == NULL)
+    return fail (task, error);
+  if (take_resumed (self, xmpp_stanza_get_top (reply)))
+    return succeed (task);
+  if (!self->resume_failed)
+    {
+      xmpp_connection_recv_async (self->connection, self->cancellable, on_resume_reply, task);
+      return;
+    }
+  /* The server forgot the session: a new one, and the caller resends. */
+  bind_resource (task);
+}
+
+static void
+resume_stream (GTask *task)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+
+  xmpp_connection_send_stanza_async (self->connection, self->resume, NULL, NULL, NULL);
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_resume_reply, task);
+}
+
 /* Step: SASL (xmpp-auth.c does the exchange). */
 
 static void
@@ -405,6 +474,12 @@ on_authenticated (GObject      *source,
   self->authenticated = TRUE;
   if (self->auth->sasl2)
     {
+      XmppNode *answer = self->auth->success != NULL
+        ? xmpp_node_get_child_ns (xmpp_stanza_get_top (self->auth->success), XMPP_NS_SM) : NULL;
+
+      /* Resumed inline (XEP-0198 in SASL2): the old session goes on. */
+      if (answer != NULL && take_resumed (self, answer))
+        return succeed (task);
       /* XEP-0388: no restart; the features of the signed-in stream
        * follow <success/> at once. */
       xmpp_connection_recv_async (self->connection, self->cancellable, on_features, task);
@@ -423,6 +498,7 @@ auth_params (XmppConnector *self)
     .fast_mechanism = self->token_refused ? NULL : self->fast_mechanism,
     .fast_token = self->token_refused ? NULL : self->fast_token,
     .request_fast_token = self->request_fast_token,
+    .sm_request = self->resume ? xmpp_stanza_get_top (self->resume) : NULL,
   };
 
   return params;
@@ -553,8 +629,16 @@ on_features (GObject      *source,
     }
   g_clear_pointer (&self->features[self->authenticated], xmpp_stanza_unref);
   self->features[self->authenticated] = features;
+  /* XEP-0077: the account is created on this stream, before signing in. */
+  if (self->skip_auth)
+    return succeed (task);
   if (!self->authenticated)
     authenticate (task);
+  else if (self->resumed)
+    succeed (task);
+  else if (self->resume != NULL && !self->resume_failed && !self->auth->sasl2 &&
+           xmpp_node_get_child (xmpp_stanza_get_top (features), "sm", XMPP_NS_SM) != NULL)
+    resume_stream (task);
   else if (self->auth->bound_jid != NULL)
     {
       /* Bind2 bound the resource within SASL2 (XEP-0386). */
@@ -727,6 +811,8 @@ xmpp_connector_connect_async (XmppConnector       *self,
 
   g_task_set_source_tag (task, xmpp_connector_connect_async);
   clear_attempt (self);
+  self->resumed = self->resume_failed = FALSE;
+  self->resumed_h = 0;
   g_clear_pointer (&self->bound_jid, xmpp_jid_unref);
   g_clear_pointer (&self->auth, xmpp_auth_result_free);
   g_clear_pointer (&self->features[0], xmpp_stanza_unref);
@@ -851,4 +937,29 @@ XmppStanza *
 xmpp_connector_get_sasl2_success (XmppConnector *self)
 {
   return self->auth != NULL ? self->auth->success : NULL;
+}
+
+void
+xmpp_connector_set_resume (XmppConnector *self,
+                           const char    *previd,
+                           guint32        h)
+{
+  char text[16];
+
+  g_clear_pointer (&self->resume, xmpp_stanza_unref);
+  if (previd == NULL)
+    return;
+  self->resume = xmpp_stanza_new ("resume", XMPP_NS_SM);
+  g_snprintf (text, sizeof text, "%u", h);
+  xmpp_node_set_attr (xmpp_stanza_get_top (self->resume), "previd", previd);
+  xmpp_node_set_attr (xmpp_stanza_get_top (self->resume), "h", text);
+}
+
+gboolean
+xmpp_connector_get_resumed (XmppConnector *self,
+                            guint32       *h)
+{
+  if (h != NULL)
+    *h = self->resumed_h;
+  return self->resumed;
 }

@@ -59,11 +59,28 @@ void            xmpp_connector_set_fast_token   (XmppConnector *self,
  * offered (needs the user-agent id). */
 void            xmpp_connector_request_fast_token (XmppConnector *self,
                                                    gboolean       request);
+/* Stop once TLS is up and its stream features are in, without signing in
+ * or binding: the connection is for creating an account (XEP-0077,
+ * xmpp-register.h); get_features (self, FALSE) holds those features. The
+ * password may be NULL; set no FAST token. */
+void            xmpp_connector_set_skip_auth    (XmppConnector *self,
+                                                 gboolean       skip);
 /* How long the server may take to connect and sign in, in seconds
  * (default 30); past it the attempt fails with XMPP_CONNECTION_ERROR_TIMEOUT.
  * Applies from the next connect. */
 void            xmpp_connector_set_timeout      (XmppConnector *self,
                                                  guint          seconds);
+
+/* Resume the XEP-0198 session @previd (the server's id) instead of
+ * binding a new one, telling it we received @h stanzas; NULL: none. If
+ * the server cannot, the connector binds a new session. */
+void            xmpp_connector_set_resume       (XmppConnector *self,
+                                                 const char    *previd,
+                                                 guint32        h);
+/* After success: TRUE when the old session was resumed, and the server's
+ * count of stanzas it received from us. */
+gboolean        xmpp_connector_get_resumed      (XmppConnector *self,
+                                                 guint32       *h);
 
 void            xmpp_connector_connect_async    (XmppConnector       *self,
                                                  GCancellable        *cancellable,

@@ -120,6 +120,8 @@ struct _XmppSession {
   /* XEP-0198 */
   gboolean        sm_requested;
   gboolean        sm_enabled;
+  gboolean        sm_resumable;   /* the server said resume='true' */
+  gboolean        interrupted;    /* the stream broke; waiting to resume */
   char           *sm_id;
   guint32         inbound;        /* stanzas received since <enable/> */
   guint32         acked;          /* the server's last h */
@@ -127,7 +129,7 @@ struct _XmppSession {
   gboolean        ack_requested;
 };
 
-enum { SIGNAL_CLOSED, N_SIGNALS };
+enum { SIGNAL_CLOSED, SIGNAL_INTERRUPTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (XmppSession, xmpp_session, G_TYPE_OBJECT)
@@ -216,6 +218,9 @@ xmpp_session_class_init (XmppSessionClass *klass)
   object_class->finalize = xmpp_session_finalize;
   signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_INTERRUPTED] = g_signal_new ("interrupted", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -253,7 +258,7 @@ send_nonza (XmppSession *self,
 static void
 request_ack (XmppSession *self)
 {
-  if (self->ack_requested || self->closed_error != NULL)
+  if (self->ack_requested || self->closed_error != NULL || self->interrupted)
     return;
   self->ack_requested = TRUE;
   send_nonza (self, "r", NULL);
@@ -291,6 +296,9 @@ send_counted (XmppSession *self,
       u->stanza = xmpp_stanza_ref (stanza);
       u->task = task ? g_object_ref (task) : NULL;
       g_queue_push_tail (&self->unacked, u);
+      /* While the stream is broken it waits here, to go out on resume. */
+      if (self->interrupted)
+        return;
       xmpp_connection_send_stanza_async (self->connection, stanza, NULL, NULL, NULL);
       request_ack (self);
       return;
@@ -323,13 +331,15 @@ xmpp_session_send_finish (XmppSession   *self,
 /* XEP-0198 */
 
 static void maybe_finish_close (XmppSession *self);
+static void send_counted (XmppSession *self, XmppStanza *stanza, GTask *task);
 
 /* h counts modulo 2^32 (XEP-0198 §4): the difference is what it covers. */
 static void
 on_ack (XmppSession *self,
-        const char  *h_text)
+        const char  *h_text,
+        guint32      h_value)
 {
-  guint64 h = g_ascii_strtoull (h_text ? h_text : "", NULL, 10);
+  guint64 h = h_text ? g_ascii_strtoull (h_text, NULL, 10) : h_value;
   guint32 newly = (guint32) h - self->acked;
 
   self->ack_requested = FALSE;
@@ -370,10 +380,13 @@ handle_sm (XmppSession *self,
       send_nonza (self, "a", h);
     }
   else if (strcmp (top->name, "a") == 0)
-    on_ack (self, xmpp_node_get_attr (top, "h"));
+    on_ack (self, xmpp_node_get_attr (top, "h") ? xmpp_node_get_attr (top, "h") : "0", 0);
   else if (strcmp (top->name, "enabled") == 0)
     {
+      const char *resume = xmpp_node_get_attr (top, "resume");
+
       self->sm_enabled = TRUE;
+      self->sm_resumable = g_strcmp0 (resume, "true") == 0 || g_strcmp0 (resume, "1") == 0;
       g_free (self->sm_id);
       self->sm_id = g_strdup (xmpp_node_get_attr (top, "id"));
     }
@@ -513,6 +526,19 @@ route (XmppSession *self,
 
 static void read_next (XmppSession *self);
 
+/* The transport broke but the server keeps the session for a while
+ * (XEP-0198 §5): keep everything, and let the owner reconnect and call
+ * xmpp_session_resume(). A stream error is an answer, not a cut. */
+static void
+interrupt (XmppSession *self,
+           GError      *error)
+{
+  self->interrupted = TRUE;
+  self->ack_requested = FALSE;
+  g_signal_emit (self, signals[SIGNAL_INTERRUPTED], 0, error);
+  g_error_free (error);
+}
+
 static void
 on_received (GObject      *source,
              GAsyncResult *result,
@@ -526,10 +552,13 @@ on_received (GObject      *source,
     {
       if (self->closing && g_error_matches (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED))
         g_clear_error (&error);   /* the server's </stream:stream> to ours */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        session_closed (self, error);
-      else
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_clear_error (&error);
+      else if (error != NULL && self->sm_resumable && self->sm_id != NULL && !self->closing &&
+               error->domain != XMPP_STREAM_ERROR)
+        interrupt (self, error);
+      else
+        session_closed (self, error);
       return;
     }
   if (strcmp (xmpp_stanza_get_ns (stanza), XMPP_NS_SM) == 0)
@@ -589,6 +618,69 @@ xmpp_session_new (XmppConnection *connection,
     }
   read_next (self);
   return self;
+}
+
+gboolean
+xmpp_session_get_resume_point (XmppSession  *self,
+                               const char  **previd,
+                               guint32      *h)
+{
+  if (!self->sm_resumable || self->sm_id == NULL || self->closed_error != NULL)
+    return FALSE;
+  *previd = self->sm_id;
+  *h = self->inbound;
+  return TRUE;
+}
+
+void
+xmpp_session_resume (XmppSession    *self,
+                     XmppConnection *connection,
+                     guint32         h)
+{
+  g_return_if_fail (self->interrupted);
+
+  g_set_object (&self->connection, connection);
+  self->interrupted = FALSE;
+  /* What the server had before the cut is done; the rest goes again, in
+   * order, and is counted again from the server's h. */
+  on_ack (self, NULL, h);
+  for (GList *l = self->unacked.head; l != NULL; l = l->next)
+    {
+      Unacked *u = l->data;
+      xmpp_connection_send_stanza_async (self->connection, u->stanza, NULL, NULL, NULL);
+    }
+  if (!g_queue_is_empty (&self->unacked))
+    request_ack (self);
+  read_next (self);
+}
+
+void
+xmpp_session_move_unacked (XmppSession *from,
+                           XmppSession *to)
+{
+  Unacked *u;
+
+  while ((u = g_queue_pop_head (&from->unacked)) != NULL)
+    {
+      send_counted (to, u->stanza, u->task);
+      g_clear_object (&u->task);
+      xmpp_stanza_unref (u->stanza);
+      g_free (u);
+    }
+}
+
+void
+xmpp_session_end (XmppSession *self,
+                  GError      *error)
+{
+  self->interrupted = FALSE;
+  session_closed (self, error);
+}
+
+XmppConnection *
+xmpp_session_get_connection (XmppSession *self)
+{
+  return self->connection;
 }
 
 XmppJid *

@@ -65,8 +65,27 @@ XmppSession *xmpp_session_new          (XmppConnection *connection,
                                         XmppJid        *bound_jid,
                                         XmppStanza     *features);
 XmppJid     *xmpp_session_get_jid      (XmppSession    *self);
+XmppConnection *xmpp_session_get_connection (XmppSession *self);
 /* TRUE once the server enabled XEP-0198 for this stream. */
 gboolean     xmpp_session_get_sm_enabled (XmppSession  *self);
+
+/* XEP-0198 resumption. When the transport breaks and the server allows
+ * resuming, the session emits "interrupted" and keeps its handlers, its
+ * pending sends (new ones wait too) and IQs. The owner reconnects with
+ * the resume point (xmpp_connector_set_resume) and then either resumes
+ * this session on the new connection with the server's h, or starts a new
+ * session, moves the unacknowledged stanzas to it, and ends this one. */
+gboolean     xmpp_session_get_resume_point (XmppSession    *self,
+                                            const char    **previd,
+                                            guint32        *h);
+void         xmpp_session_resume       (XmppSession    *self,
+                                        XmppConnection *connection,
+                                        guint32         h);
+void         xmpp_session_move_unacked (XmppSession    *from,
+                                        XmppSession    *to);
+/* Ends the session for good with @error (NULL: a plain close). */
+void         xmpp_session_end          (XmppSession    *self,
+                                        GError         *error);
 
 /* Handlers match on the stanza's element name ("message", "presence",
  * "iq"; NULL for any), its type attribute (NULL for any; "normal" matches
@@ -130,6 +149,8 @@ gboolean     xmpp_session_close_finish   (XmppSession         *self,
 
 /* Signals:
  *   "closed" (GError *error): the stream ended; NULL error for a close we
- *   asked for. Pending sends and IQs have failed by then. */
+ *   asked for. Pending sends and IQs have failed by then.
+ *   "interrupted" (GError *error): the transport broke but the session can
+ *   be resumed (see above). */
 
 G_END_DECLS

@@ -148,5 +148,22 @@ listener = listen("bob", 1, 2)
 out, err = listener.communicate(timeout=30)
 check("listen --count with nothing coming exits 3 at --timeout", listener.returncode == 3, f"exit {listener.returncode}: {err}")
 
+# register: a new account in-band (XEP-0077), usable at once; a taken name
+# is the auth class, in one line
+import random
+new_user = f"newuser{random.randint(100000, 999999)}"
+new_password = "a new password, 17"
+where = ["--host", E["LK_TEST_HOST"], "--port", E["LK_TEST_PORT"], "--ca-file", E["LK_TEST_CA_FILE"]]
+code, out, err = run(*where, "register", f"{new_user}@{DOMAIN}", password=new_password)
+check("register exits 0", code == 0, f"exit {code}: {err}")
+check("register prints the account", out.strip() == f"registered: {new_user}@{DOMAIN}", out)
+code, out, err = run(*base(user=new_user), "--ca-file", E["LK_TEST_CA_FILE"], "probe", password=new_password)
+check("probe as the new account", code == 0 and f"bound: {new_user}@{DOMAIN}/" in out, f"exit {code}: {err}")
+code, out, err = run(*where, "register", f"alice@{DOMAIN}", password=new_password)
+check("registering an existing account exits 5", code == 5, f"exit {code}: {err}")
+check("an existing account: one line that says so", len(err.strip().splitlines()) == 1 and "taken" in err, err)
+code, out, err = run(*where, "register", DOMAIN)
+check("register without a user name exits 2", code == 2, f"exit {code}: {err}")
+
 print(f"{len(failures)} failed" if failures else "all passed")
 sys.exit(1 if failures else 0)

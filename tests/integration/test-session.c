@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "xmpp-client.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
@@ -245,6 +246,117 @@ test_ping_and_ack (void)
   g_assert_true (sent.ok);
 }
 
+/* XmppClient: a cut transport is resumed (XEP-0198): same session object,
+ * and what was sent while it was down arrives once. */
+static XmppConnector *
+make_connector (const char *local)
+{
+  g_autofree char *address = g_strdup_printf ("%s@%s", local, domain);
+  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
+  XmppConnector *connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
+  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+
+  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
+  xmpp_connector_set_database (connector, db);
+  return connector;
+}
+
+static void
+wait_state (XmppClient      *client,
+            XmppClientState  state)
+{
+  while (xmpp_client_get_state (client) != state)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+count_message (XmppSession *session,
+               XmppStanza  *stanza,
+               gpointer     user_data)
+{
+  GPtrArray *bodies = user_data;
+  const char *body = xmpp_node_get_child_text (xmpp_stanza_get_top (stanza), "body", NULL);
+
+  /* Offline messages from earlier tests come too: only ours count. */
+  if (body != NULL && g_str_has_prefix (body, "during the cut"))
+    g_ptr_array_add (bodies, g_strdup (body));
+  return TRUE;
+}
+
+static void
+test_client_resume (void)
+{
+  g_autoptr(XmppConnector) alice_c = make_connector ("alice");
+  g_autoptr(XmppConnector) bob_c = make_connector ("bob");
+  g_autoptr(XmppClient) alice = xmpp_client_new (alice_c);
+  g_autoptr(XmppClient) bob = xmpp_client_new (bob_c);
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(XmppStanza) presence = xmpp_stanza_new ("presence", XMPP_NS_CLIENT);
+  g_autofree char *to = g_strdup_printf ("bob@%s", domain);
+  XmppSession *session;
+  Done ping = { 0 }, sent[3] = { { 0 } };
+
+  xmpp_client_set_backoff (alice, 50, 500);
+  xmpp_client_start (alice);
+  xmpp_client_start (bob);
+  wait_state (alice, XMPP_CLIENT_CONNECTED);
+  wait_state (bob, XMPP_CLIENT_CONNECTED);
+  xmpp_session_add_handler (xmpp_client_get_session (bob), "message", NULL, NULL, 0, count_message,
+                            bodies, NULL);
+  xmpp_session_send_async (xmpp_client_get_session (bob), presence, NULL, NULL, NULL);
+  session = xmpp_client_get_session (alice);
+  /* A round trip, so <enabled/> has come. */
+  xmpp_session_ping_async (session, 10, NULL, on_pinged, &ping);
+  iterate_until (&ping.done);
+  g_assert_true (xmpp_session_get_sm_enabled (session));
+
+  /* Cut the transport under the session; send while it is down. */
+  g_io_stream_close (xmpp_connection_get_stream (xmpp_session_get_connection (session)), NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    {
+      g_autoptr(XmppStanza) message = xmpp_stanza_new ("message", XMPP_NS_CLIENT);
+      g_autofree char *body = g_strdup_printf ("during the cut %u", i);
+
+      xmpp_node_set_attr (xmpp_stanza_get_top (message), "to", to);
+      xmpp_node_set_attr (xmpp_stanza_get_top (message), "type", "chat");
+      xmpp_node_add_child_text (xmpp_stanza_get_top (message), "body", NULL, body);
+      xmpp_session_send_async (session, message, NULL, on_sent, &sent[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    {
+      iterate_until (&sent[i].done);
+      g_assert_no_error (sent[i].error);
+    }
+  g_assert_true (xmpp_client_get_session (alice) == session);
+  g_assert_cmpuint (xmpp_client_get_resumptions (alice), ==, 1);
+  g_assert_cmpuint (xmpp_client_get_sessions (alice), ==, 1);
+  while (bodies->len < G_N_ELEMENTS (sent))
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("during the cut %u", i);
+      g_assert_cmpstr (g_ptr_array_index (bodies, i), ==, body);
+    }
+}
+
+/* A wrong password stops the client for good, with the reason. */
+static void
+test_client_permanent_error (void)
+{
+  g_autofree char *address = g_strdup_printf ("alice@%s", domain);
+  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
+  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, "wrong password");
+  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+  g_autoptr(XmppClient) client = NULL;
+
+  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
+  xmpp_connector_set_database (connector, db);
+  client = xmpp_client_new (connector);
+  xmpp_client_start (client);
+  wait_state (client, XMPP_CLIENT_FAILED);
+  g_assert_error ((GError *) xmpp_client_get_error (client), XMPP_AUTH_ERROR, XMPP_AUTH_ERROR_NOT_AUTHORIZED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,6 +369,8 @@ main (int argc, char **argv)
   g_test_add_func ("/session/unhandled-iq", test_unhandled_iq);
   g_test_add_func ("/session/spoofed-reply", test_spoofed_reply);
   g_test_add_func ("/session/ping-and-ack", test_ping_and_ack);
+  g_test_add_func ("/client/resume", test_client_resume);
+  g_test_add_func ("/client/permanent-error", test_client_permanent_error);
 
   return g_test_run ();
 }
