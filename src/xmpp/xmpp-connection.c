@@ -26,6 +26,7 @@ struct _XmppConnection {
   char         *buffer;
   gint64        last_read;
   GError       *read_error;    /* sticky: the stream is over */
+  XmppStanza   *stream_error;  /* the peer's <stream:error>, if it sent one */
 
   /* writing: one write in flight, the rest queued in order */
   GQueue        writes;
@@ -101,6 +102,7 @@ xmpp_connection_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->reader, xmpp_reader_free);
   g_clear_error (&self->read_error);
+  g_clear_pointer (&self->stream_error, xmpp_stanza_unref);
   g_free (self->buffer);
   G_OBJECT_CLASS (xmpp_connection_parent_class)->finalize (object);
 }
@@ -153,6 +155,12 @@ void
 xmpp_connection_restart (XmppConnection *self)
 {
   xmpp_reader_reset (self->reader);
+}
+
+XmppStanza *
+xmpp_connection_get_stream_error (XmppConnection *self)
+{
+  return self->stream_error;
 }
 
 gint64
@@ -369,7 +377,8 @@ deliver (XmppConnection *self)
       if (xmpp_node_is (xmpp_stanza_get_top (stanza), "error", XMPP_NS_STREAM))
         {
           self->read_error = xmpp_stream_error_from_stanza (stanza);
-          xmpp_stanza_unref (stanza);
+          g_clear_pointer (&self->stream_error, xmpp_stanza_unref);
+          self->stream_error = stanza;
           complete_recv (self, NULL, g_error_copy (self->read_error));
           return;
         }

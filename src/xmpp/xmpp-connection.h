@@ -25,6 +25,8 @@ void            xmpp_connection_set_stream  (XmppConnection *self,
                                              GIOStream      *stream);
 /* A new stream on the same transport (after SASL): the reader starts over. */
 void            xmpp_connection_restart     (XmppConnection *self);
+/* The <stream:error> the peer ended the stream with, or NULL. */
+XmppStanza     *xmpp_connection_get_stream_error (XmppConnection *self);
 /* Microseconds (monotonic) when bytes last arrived, for dead-peer checks. */
 gint64          xmpp_connection_get_last_read (XmppConnection *self);
 

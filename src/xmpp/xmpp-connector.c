@@ -70,6 +70,7 @@ struct _XmppConnector {
   gboolean        resumed;
   guint32         resumed_h;
   gboolean        resume_failed;
+  guint           redirects;       /* see-other-host followed in this attempt */
   char           *bind_id;
 };
 
@@ -230,11 +231,83 @@ xmpp_connector_set_skip_auth (XmppConnector *self,
 
 /* Failing */
 
+
+/* RFC 6120 §4.9.3.19: "host", "host:port", "[v6]" or "[v6]:port". */
+static XmppSrvTarget *
+parse_other_host (const char *text,
+                  gboolean    direct_tls)
+{
+  g_autofree char *spec = g_strstrip (g_strdup (text ? text : ""));
+  const char *colon;
+  XmppSrvTarget *target;
+  guint64 port = direct_tls ? 5223 : 5222;
+  g_autofree char *host = NULL;
+
+  if (spec[0] == '[')
+    {
+      const char *end = strchr (spec, ']');
+      if (end == NULL)
+        return NULL;
+      host = g_strndup (spec + 1, end - spec - 1);
+      colon = end[1] == ':' ? end + 1 : NULL;
+    }
+  else
+    {
+      colon = strrchr (spec, ':');
+      host = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
+    }
+  if (colon != NULL && !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+    return NULL;
+  if (host[0] == '\0')
+    return NULL;
+  target = g_new0 (XmppSrvTarget, 1);
+  target->host = g_steal_pointer (&host);
+  target->port = port;
+  target->direct_tls = direct_tls;
+  return target;
+}
+
+/* The server sent us elsewhere: go there, keeping the account's domain as
+ * the identity TLS checks, a few times at most (a loop is an error). */
+static gboolean
+follow_other_host (GTask        *task,
+                   const GError *error)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+  XmppStanza *stream_error;
+  XmppSrvTarget *current, *target;
+
+  if (!g_error_matches (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_SEE_OTHER_HOST) ||
+      self->connection == NULL || self->redirects >= 3 || self->targets == NULL ||
+      self->next_target == 0)
+    return FALSE;
+  stream_error = xmpp_connection_get_stream_error (self->connection);
+  current = g_ptr_array_index (self->targets, self->next_target - 1);
+  target = stream_error ? parse_other_host (xmpp_node_get_child_text (xmpp_stanza_get_top (stream_error),
+                                                                      "see-other-host", XMPP_NS_STREAMS),
+                                            current->direct_tls)
+                        : NULL;
+  if (target == NULL)
+    return FALSE;
+  g_debug ("see-other-host: %s:%u", target->host, target->port);
+  self->redirects++;
+  g_ptr_array_set_size (self->targets, 0);
+  g_ptr_array_add (self->targets, target);
+  reconnect (task);
+  return TRUE;
+}
+
 static void
 fail (GTask  *task,
       GError *error)
 {
   XmppConnector *self = g_task_get_source_object (task);
+
+  if (follow_other_host (task, error))
+    {
+      g_error_free (error);
+      return;
+    }
 
   /* Our own cancellable fired: either the caller cancelled (their error
    * says so) or the server fell silent. */
@@ -811,6 +884,7 @@ xmpp_connector_connect_async (XmppConnector       *self,
 
   g_task_set_source_tag (task, xmpp_connector_connect_async);
   clear_attempt (self);
+  self->redirects = 0;
   self->resumed = self->resume_failed = FALSE;
   self->resumed_h = 0;
   g_clear_pointer (&self->bound_jid, xmpp_jid_unref);

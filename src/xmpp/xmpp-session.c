@@ -127,6 +127,10 @@ struct _XmppSession {
   guint32         acked;          /* the server's last h */
   GQueue          unacked;
   gboolean        ack_requested;
+
+  /* XEP-0352 */
+  gboolean        csi_offered;
+  gboolean        inactive;
 };
 
 enum { SIGNAL_CLOSED, SIGNAL_INTERRUPTED, N_SIGNALS };
@@ -606,6 +610,8 @@ xmpp_session_new (XmppConnection *connection,
   self->connection = g_object_ref (connection);
   self->jid = xmpp_jid_ref (bound_jid);
   xmpp_session_add_handler (self, "iq", "get", XMPP_NS_PING, 0, on_ping, NULL, NULL);
+  self->csi_offered = features != NULL &&
+    xmpp_node_get_child (xmpp_stanza_get_top (features), "csi", XMPP_NS_CSI) != NULL;
   if (features != NULL &&
       xmpp_node_get_child (xmpp_stanza_get_top (features), "sm", XMPP_NS_SM) != NULL)
     {
@@ -675,6 +681,28 @@ xmpp_session_end (XmppSession *self,
 {
   self->interrupted = FALSE;
   session_closed (self, error);
+}
+
+void
+xmpp_session_set_active (XmppSession *self,
+                         gboolean     active)
+{
+  g_autoptr(XmppStanza) state = NULL;
+
+  if (!self->csi_offered || self->inactive == !active || self->closed_error != NULL)
+    return;
+  self->inactive = !active;
+  /* A nonza: not counted by stream management. Lost in a cut, it is sent
+   * again by the owner on the next session, like presence. */
+  state = xmpp_stanza_new (active ? "active" : "inactive", XMPP_NS_CSI);
+  if (!self->interrupted)
+    xmpp_connection_send_stanza_async (self->connection, state, NULL, NULL, NULL);
+}
+
+gboolean
+xmpp_session_get_csi_offered (XmppSession *self)
+{
+  return self->csi_offered;
 }
 
 XmppConnection *

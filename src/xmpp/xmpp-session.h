@@ -69,6 +69,13 @@ XmppConnection *xmpp_session_get_connection (XmppSession *self);
 /* TRUE once the server enabled XEP-0198 for this stream. */
 gboolean     xmpp_session_get_sm_enabled (XmppSession  *self);
 
+/* XEP-0352 client state indication: tell the server whether the user is
+ * looking, so it can hold back unimportant traffic. Does nothing where the
+ * server does not offer it. Sessions start active. */
+void         xmpp_session_set_active      (XmppSession *self,
+                                           gboolean     active);
+gboolean     xmpp_session_get_csi_offered (XmppSession *self);
+
 /* XEP-0198 resumption. When the transport breaks and the server allows
  * resuming, the session emits "interrupted" and keeps its handlers, its
  * pending sends (new ones wait too) and IQs. The owner reconnects with

@@ -165,5 +165,41 @@ check("an existing account: one line that says so", len(err.strip().splitlines()
 code, out, err = run(*where, "register", DOMAIN)
 check("register without a user name exits 2", code == 2, f"exit {code}: {err}")
 
+# see-other-host (RFC 6120 §4.9.3.19): a redirector answers every stream
+# with a stream error pointing at the real server; the client follows it.
+import threading
+
+
+def redirector(listener, target):
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        try:
+            conn.recv(4096)
+            conn.sendall(("<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                          "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' "
+                          f"from='{DOMAIN}' id='r1'><stream:error><see-other-host "
+                          f"xmlns='urn:ietf:params:xml:ns:xmpp-streams'>{target}</see-other-host>"
+                          "</stream:error></stream:stream>").encode())
+        except OSError:
+            pass
+        conn.close()
+
+
+redirect = socket.socket()
+redirect.bind(("127.0.0.1", 0))
+redirect.listen(4)
+threading.Thread(target=redirector, args=(redirect, f"127.0.0.1:{E['LK_TEST_PORT']}"), daemon=True).start()
+code, out, err = run(*base(port=str(redirect.getsockname()[1])), "--ca-file", E["LK_TEST_CA_FILE"], "probe")
+check("see-other-host is followed", code == 0 and f"endpoint: 127.0.0.1:{E['LK_TEST_PORT']} (STARTTLS)" in out, err + out)
+loop = socket.socket()
+loop.bind(("127.0.0.1", 0))
+loop.listen(8)
+threading.Thread(target=redirector, args=(loop, f"127.0.0.1:{loop.getsockname()[1]}"), daemon=True).start()
+code, out, err = run(*base(port=str(loop.getsockname()[1])), "--ca-file", E["LK_TEST_CA_FILE"], "probe")
+check("a see-other-host loop ends with exit 6", code == 6 and "another host" in err, f"exit {code}: {err}")
+
 print(f"{len(failures)} failed" if failures else "all passed")
 sys.exit(1 if failures else 0)

@@ -246,6 +246,22 @@ test_ping_and_ack (void)
   g_assert_true (sent.ok);
 }
 
+/* XEP-0352: both servers offer CSI; going inactive and active again is
+ * accepted (the stream goes on: a ping still answers). */
+static void
+test_csi (void)
+{
+  g_autoptr(XmppSession) alice = sign_in ("alice");
+  Done ping = { 0 };
+
+  g_assert_true (xmpp_session_get_csi_offered (alice));
+  xmpp_session_set_active (alice, FALSE);
+  xmpp_session_set_active (alice, TRUE);
+  xmpp_session_ping_async (alice, 10, NULL, on_pinged, &ping);
+  iterate_until (&ping.done);
+  g_assert_no_error (ping.error);
+}
+
 /* XmppClient: a cut transport is resumed (XEP-0198): same session object,
  * and what was sent while it was down arrives once. */
 static XmppConnector *
@@ -369,6 +385,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/unhandled-iq", test_unhandled_iq);
   g_test_add_func ("/session/spoofed-reply", test_spoofed_reply);
   g_test_add_func ("/session/ping-and-ack", test_ping_and_ack);
+  g_test_add_func ("/session/csi", test_csi);
   g_test_add_func ("/client/resume", test_client_resume);
   g_test_add_func ("/client/permanent-error", test_client_permanent_error);
 
