@@ -355,6 +355,108 @@ test_client_resume (void)
     }
 }
 
+/* A dead peer: a relay between the client and the server stops passing
+ * bytes (the TCP connection stays up, as behind a dead NAT). The client's
+ * keepalive ping times out, it reconnects through the relay (which passes
+ * new connections again) and resumes the same session. */
+typedef struct {
+  GSocketService *service;
+  guint16         port;
+  GPtrArray      *splices;    /* GCancellable of each relayed connection */
+  GPtrArray      *held;       /* both ends of each, kept open while silent */
+} Relay;
+
+static void
+on_relay_upstream (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GSocketConnection *downstream = user_data;
+  g_autoptr(GSocketConnection) upstream = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, NULL);
+  Relay *relay = g_object_get_data (G_OBJECT (downstream), "relay");
+  GCancellable *cancel = g_cancellable_new ();
+
+  g_assert_nonnull (upstream);
+  g_ptr_array_add (relay->splices, cancel);
+  /* No close on cancel: a cancelled splice leaves both ends open and silent. */
+  g_io_stream_splice_async (G_IO_STREAM (downstream), G_IO_STREAM (upstream), G_IO_STREAM_SPLICE_NONE,
+                            G_PRIORITY_DEFAULT, cancel, NULL, NULL);
+  g_ptr_array_add (relay->held, g_object_ref (upstream));
+  g_ptr_array_add (relay->held, downstream);
+}
+
+static gboolean
+on_relay_incoming (GSocketService    *service,
+                   GSocketConnection *connection,
+                   GObject           *source,
+                   gpointer           user_data)
+{
+  Relay *relay = user_data;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  g_object_set_data (G_OBJECT (connection), "relay", relay);
+  g_socket_client_connect_to_host_async (client, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")),
+                                         NULL, on_relay_upstream, g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+test_client_dead_peer (void)
+{
+  g_autofree char *address = g_strdup_printf ("alice@%s", domain);
+  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
+  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
+  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(XmppClient) client = NULL;
+  Relay relay = { 0 };
+  XmppSession *session;
+  Done ping = { 0 };
+  gint64 start;
+
+  relay.splices = g_ptr_array_new_with_free_func (g_object_unref);
+  relay.held = g_ptr_array_new_with_free_func (g_object_unref);
+  relay.service = g_socket_service_new ();
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (relay.service), any, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+  relay.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (relay.service, "incoming", G_CALLBACK (on_relay_incoming), &relay);
+
+  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), relay.port, FALSE);
+  xmpp_connector_set_database (connector, db);
+  client = xmpp_client_new (connector);
+  xmpp_client_set_backoff (client, 50, 500);
+  xmpp_client_set_keepalive (client, 1, 1);
+  xmpp_client_start (client);
+  wait_state (client, XMPP_CLIENT_CONNECTED);
+  session = xmpp_client_get_session (client);
+  xmpp_session_ping_async (session, 10, NULL, on_pinged, &ping);
+  iterate_until (&ping.done);
+  g_assert_true (xmpp_session_get_sm_enabled (session));
+
+  /* Silence: every relayed byte stops, no connection closes. */
+  for (guint i = 0; i < relay.splices->len; i++)
+    g_cancellable_cancel (g_ptr_array_index (relay.splices, i));
+  start = g_get_monotonic_time ();
+  while (xmpp_client_get_resumptions (client) == 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+    }
+  wait_state (client, XMPP_CLIENT_CONNECTED);
+  g_assert_true (xmpp_client_get_session (client) == session);
+  g_test_message ("dead peer noticed and the session resumed in %.1f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  /* Noticed by the ping's timeout, not by a closed socket. */
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+  g_socket_service_stop (relay.service);
+  g_ptr_array_unref (relay.splices);
+  g_ptr_array_unref (relay.held);
+  g_object_unref (relay.service);
+}
+
 /* A wrong password stops the client for good, with the reason. */
 static void
 test_client_permanent_error (void)
@@ -388,6 +490,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/csi", test_csi);
   g_test_add_func ("/client/resume", test_client_resume);
   g_test_add_func ("/client/permanent-error", test_client_permanent_error);
+  g_test_add_func ("/client/dead-peer", test_client_dead_peer);
 
   return g_test_run ();
 }
