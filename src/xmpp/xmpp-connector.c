@@ -77,6 +77,18 @@ struct _XmppConnector {
 G_DEFINE_FINAL_TYPE (XmppConnector, xmpp_connector, G_TYPE_OBJECT)
 
 static void open_stream (GTask *task);
+
+/* The steps' one shape: send a request, read what comes back. */
+static void
+send_and_wait (GTask               *task,
+               XmppStanza          *request,
+               GAsyncReadyCallback  on_reply)
+{
+  XmppConnector *self = g_task_get_source_object (task);
+
+  xmpp_connection_send_stanza_async (self->connection, request, NULL, NULL, NULL);
+  xmpp_connection_recv_async (self->connection, self->cancellable, on_reply, task);
+}
 static void on_features (GObject *source, GAsyncResult *result, gpointer user_data);
 static void reconnect (GTask *task);
 
@@ -388,14 +400,12 @@ session_required (XmppStanza *features)
 static void
 establish_session (GTask *task)
 {
-  XmppConnector *self = g_task_get_source_object (task);
   g_autoptr(XmppStanza) iq = xmpp_stanza_new ("iq", XMPP_NS_CLIENT);
 
   xmpp_node_set_attr (xmpp_stanza_get_top (iq), "type", "set");
   xmpp_node_set_attr (xmpp_stanza_get_top (iq), "id", "session");
   xmpp_node_add_child (xmpp_stanza_get_top (iq), "session", XMPP_NS_SESSION);
-  xmpp_connection_send_stanza_async (self->connection, iq, NULL, NULL, NULL);
-  xmpp_connection_recv_async (self->connection, self->cancellable, on_session_reply, task);
+  send_and_wait (task, iq, on_session_reply);
 }
 
 /* Step: bind a resource (RFC 6120 §7). */
@@ -452,8 +462,7 @@ bind_resource (GTask *task)
   bind = xmpp_node_add_child (xmpp_stanza_get_top (iq), "bind", XMPP_NS_BIND);
   if (xmpp_jid_get_resource (self->jid) != NULL)
     xmpp_node_add_child_text (bind, "resource", NULL, xmpp_jid_get_resource (self->jid));
-  xmpp_connection_send_stanza_async (self->connection, iq, NULL, NULL, NULL);
-  xmpp_connection_recv_async (self->connection, self->cancellable, on_bind_reply, task);
+  send_and_wait (task, iq, on_bind_reply);
 }
 
 /* Step: XEP-0198 resumption instead of binding (after SASL1, or when a
@@ -506,8 +515,7 @@ resume_stream (GTask *task)
 {
   XmppConnector *self = g_task_get_source_object (task);
 
-  xmpp_connection_send_stanza_async (self->connection, self->resume, NULL, NULL, NULL);
-  xmpp_connection_recv_async (self->connection, self->cancellable, on_resume_reply, task);
+  send_and_wait (task, self->resume, on_resume_reply);
 }
 
 /* Step: SASL (xmpp-auth.c does the exchange). */
@@ -661,11 +669,9 @@ on_starttls_reply (GObject      *source,
 static void
 request_starttls (GTask *task)
 {
-  XmppConnector *self = g_task_get_source_object (task);
   g_autoptr(XmppStanza) starttls = xmpp_stanza_new ("starttls", XMPP_NS_TLS);
 
-  xmpp_connection_send_stanza_async (self->connection, starttls, NULL, NULL, NULL);
-  xmpp_connection_recv_async (self->connection, self->cancellable, on_starttls_reply, task);
+  send_and_wait (task, starttls, on_starttls_reply);
 }
 
 /* Step: a stream is open; its features say what comes next. */

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "xmpp-register.h"
+#include "xmpp-session.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
 
@@ -26,24 +27,11 @@ G_DEFINE_QUARK (xmpp-register-error-quark, xmpp_register_error)
 static GError *
 register_error_new (XmppStanza *reply)
 {
-  XmppNode *error = xmpp_node_get_child (xmpp_stanza_get_top (reply), "error", NULL);
-  const char *type = error ? xmpp_node_get_attr (error, "type") : NULL;
-  const char *condition = "undefined-condition";
-  const char *text = NULL;
+  const char *condition, *text, *type;
   XmppRegisterError code;
   const char *sentence;
 
-  if (error != NULL)
-    xmpp_node_foreach_child (error, child)
-      {
-        if (strcmp (child->ns, XMPP_NS_STANZAS) != 0)
-          continue;
-        if (strcmp (child->name, "text") == 0)
-          text = xmpp_node_get_text (child);
-        else
-          condition = child->name;
-      }
-
+  xmpp_stanza_error_read (reply, &condition, &text, &type);
   if (strcmp (condition, "conflict") == 0)
     {
       code = XMPP_REGISTER_ERROR_CONFLICT;

@@ -31,29 +31,43 @@ xmpp_stanza_error_to_condition (XmppStanzaError code)
   return stanza_conditions[code];
 }
 
+void
+xmpp_stanza_error_read (XmppStanza  *stanza,
+                        const char **condition,
+                        const char **text,
+                        const char **type)
+{
+  XmppNode *error = xmpp_node_get_child (xmpp_stanza_get_top (stanza), "error", NULL);
+
+  *condition = "undefined-condition";
+  *text = NULL;
+  if (type != NULL)
+    *type = error ? xmpp_node_get_attr (error, "type") : NULL;
+  if (error == NULL)
+    return;
+  xmpp_node_foreach_child (error, child)
+    {
+      if (strcmp (child->ns, XMPP_NS_STANZAS) != 0)
+        continue;
+      if (strcmp (child->name, "text") == 0)
+        *text = xmpp_node_get_text (child);
+      else
+        *condition = child->name;
+    }
+}
+
 GError *
 xmpp_stanza_error_from_stanza (XmppStanza *stanza)
 {
-  XmppNode *error = xmpp_node_get_child (xmpp_stanza_get_top (stanza), "error", NULL);
   XmppStanzaError code = XMPP_STANZA_ERROR_UNDEFINED_CONDITION;
-  const char *condition = "undefined-condition";
-  const char *text = NULL;
+  const char *condition, *text;
 
-  if (error != NULL)
-    xmpp_node_foreach_child (error, child)
-      {
-        if (strcmp (child->ns, XMPP_NS_STANZAS) != 0)
-          continue;
-        if (strcmp (child->name, "text") == 0)
-          text = xmpp_node_get_text (child);
-        else
-          condition = child->name;
-      }
+  xmpp_stanza_error_read (stanza, &condition, &text, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (stanza_conditions); i++)
     if (strcmp (condition, stanza_conditions[i]) == 0)
       code = i;
   if (text != NULL && *text != '\0')
-    return g_error_new (XMPP_STANZA_ERROR, code, _("The request failed (%s): “%s”"), condition, text);
+    return g_error_new (XMPP_STANZA_ERROR, code, _("The request failed (%s): “%s”."), condition, text);
   return g_error_new (XMPP_STANZA_ERROR, code, _("The request failed (%s)."), condition);
 }
 

@@ -47,6 +47,12 @@ typedef enum {
 #define XMPP_STANZA_ERROR (xmpp_stanza_error_quark ())
 GQuark xmpp_stanza_error_quark (void);
 
+/* The condition (never NULL), text and type of a type='error' stanza's
+ * <error/>; the strings belong to the stanza. */
+void    xmpp_stanza_error_read (XmppStanza  *stanza,
+                                const char **condition,
+                                const char **text,
+                                const char **type);
 /* The error of a type='error' stanza, with the server's text if any. */
 GError *xmpp_stanza_error_from_stanza (XmppStanza *stanza);
 const char *xmpp_stanza_error_to_condition (XmppStanzaError code);
