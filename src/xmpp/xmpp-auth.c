@@ -618,6 +618,7 @@ handle_reply (GTask      *task,
              xmpp_sasl_finish (ex->sasl, in, &error);
       if (!ok)
         return g_task_return_error (task, error);
+      ex->result->downgrade = xmpp_sasl_get_downgrade (ex->sasl);
       return g_task_return_pointer (task, g_steal_pointer (&ex->result),
                                     (GDestroyNotify) xmpp_auth_result_free);
     }

@@ -18,6 +18,7 @@
 
 #include "xmpp-connection.h"
 #include "xmpp-jid.h"
+#include "xmpp-sasl.h"
 
 G_BEGIN_DECLS
 
@@ -56,6 +57,7 @@ typedef struct {
   char       *fast_mechanism;   /* its mechanism */
   GDateTime  *fast_expiry;      /* when it expires; NULL if the server did not say */
   XmppStanza *success;          /* SASL2 <success/>: the answers to inline requests */
+  XmppSaslDowngrade downgrade;  /* what XEP-0474 told (SCRAM only) */
 } XmppAuthResult;
 
 void            xmpp_auth_result_free (XmppAuthResult *result);

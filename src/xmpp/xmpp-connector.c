@@ -1043,3 +1043,9 @@ xmpp_connector_get_resumed (XmppConnector *self,
     *h = self->resumed_h;
   return self->resumed;
 }
+
+XmppSaslDowngrade
+xmpp_connector_get_downgrade_protection (XmppConnector *self)
+{
+  return self->auth ? self->auth->downgrade : XMPP_SASL_DOWNGRADE_UNCHECKED;
+}

@@ -20,6 +20,7 @@
 
 #include "xmpp-connection.h"
 #include "xmpp-jid.h"
+#include "xmpp-sasl.h"
 #include "xmpp-tls.h"
 
 G_BEGIN_DECLS
@@ -101,6 +102,10 @@ const char     *xmpp_connector_get_mechanism    (XmppConnector *self);
 const char     *xmpp_connector_get_channel_binding (XmppConnector *self);
 /* One sentence: why this mechanism and binding. */
 const char     *xmpp_connector_get_auth_reason  (XmppConnector *self);
+/* XEP-0474: whether the server's SCRAM message vouched for the mechanisms
+ * and channel bindings this client saw offered (a mismatch fails the
+ * sign-in instead). */
+XmppSaslDowngrade xmpp_connector_get_downgrade_protection (XmppConnector *self);
 /* <stream:features> before authentication (after TLS) and after. */
 XmppStanza     *xmpp_connector_get_features     (XmppConnector *self,
                                                  gboolean       authenticated);

@@ -164,6 +164,8 @@ test_starttls (void)
   g_assert_true (strstr (xmpp_connector_get_endpoint (a.connector), "STARTTLS") != NULL);
   g_assert_cmpstr (xmpp_connector_get_mechanism (a.connector), ==, "SCRAM-SHA-256-PLUS");
   g_assert_cmpstr (xmpp_connector_get_channel_binding (a.connector), ==, "tls-exporter");
+  /* Both servers send XEP-0474's hash: it matched what the client saw. */
+  g_assert_cmpint (xmpp_connector_get_downgrade_protection (a.connector), ==, XMPP_SASL_DOWNGRADE_VERIFIED);
   g_assert_nonnull (xmpp_connector_get_peer_certificate (a.connector));
   g_assert_cmpstr (xmpp_connector_get_peer_certificate (a.connector)->sha256, ==, env.cert_sha256);
   g_assert_cmpuint (xmpp_connector_get_peer_certificate (a.connector)->errors, ==, 0);
