@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lk-secrets.h"
 #include "xmpp-auth.h"
 #include "xmpp-client.h"
 #include "xmpp-connector.h"
@@ -50,6 +51,15 @@ typedef struct {
   GMainLoop    *loop;
   int           status;
   char         *disco_id;
+  GAsyncReadyCallback callback;  /* probe, register: after connecting */
+  GCallback     on_session;   /* send, listen: on each new session */
+
+  /* FAST (XEP-0484) with --data-dir: the token kept in the Secret Service */
+  gboolean      keep_token;   /* a data dir, and a keyring answers */
+  char         *fast_mechanism; /* the token the connector has, if any */
+  char         *fast_token;
+  guint         keyring_pending; /* stores and clears not yet done */
+  gboolean      quit_pending; /* finished: quit once they are */
 
   /* send and listen */
   int           count;
@@ -80,6 +90,8 @@ cli_clear (Cli *cli)
   g_clear_object (&cli->connection);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_free (cli->disco_id);
+  g_free (cli->fast_mechanism);
+  lk_secrets_free (cli->fast_token);
   g_clear_handle_id (&cli->timeout_id, g_source_remove);
   g_clear_object (&cli->client);
   g_clear_pointer (&cli->lines, g_ptr_array_unref);
@@ -112,7 +124,11 @@ finish (Cli          *cli,
       g_printerr ("lorikeet-cli: %s\n", error->message);
       cli->status = exit_code_for (error);
     }
-  g_main_loop_quit (cli->loop);
+  /* A token being stored or cleared is waited for. */
+  if (cli->keyring_pending > 0)
+    cli->quit_pending = TRUE;
+  else
+    g_main_loop_quit (cli->loop);
 }
 
 /* Pins, kept in the data dir: one file per account, a fingerprint a line. */
@@ -181,6 +197,172 @@ save_pin (Cli        *cli,
     if (!g_file_set_contents_full (path, updated, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
       g_printerr ("lorikeet-cli: %s\n", error->message);
   }
+}
+
+/* FAST (XEP-0484) with --data-dir. The token is tied to a user-agent id
+ * that the server sees on every sign-in: one UUID per account, made once
+ * and kept in DATA_DIR/user-agents/BARE-JID (not a secret). The token
+ * itself is kept only in the Secret Service, as "MECHANISM\nTOKEN\nEXPIRY"
+ * (EXPIRY ISO 8601, or empty); with no keyring it is not kept at all. */
+
+static char *
+load_user_agent (Cli *cli)
+{
+  g_autofree char *path = g_build_filename (cli->data_dir, "user-agents",
+                                            xmpp_jid_bare_string (cli->jid), NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  char *uuid;
+
+  if (g_file_get_contents (path, &contents, NULL, NULL) &&
+      g_uuid_string_is_valid (g_strstrip (contents)))
+    return g_steal_pointer (&contents);
+  uuid = g_uuid_string_random ();
+  text = g_strconcat (uuid, "\n", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_printerr ("lorikeet-cli: %s\n", error->message);
+  return uuid;
+}
+
+/* The keyring could not be used: said once, and the token is not kept. */
+static void
+keyring_failed (Cli          *cli,
+                const GError *error)
+{
+  if (!cli->keep_token)
+    return;
+  cli->keep_token = FALSE;
+  if (g_error_matches (error, LK_STORE_ERROR, LK_STORE_ERROR_NO_SECRET_SERVICE))
+    g_printerr ("lorikeet-cli: %s\n", _("no keyring on the session bus; the sign-in token is not kept"));
+  else
+    g_printerr ("lorikeet-cli: %s\n", error->message);
+}
+
+static void
+keyring_done (Cli          *cli,
+              const GError *error)
+{
+  if (error != NULL)
+    keyring_failed (cli, error);
+  if (--cli->keyring_pending == 0 && cli->quit_pending)
+    g_main_loop_quit (cli->loop);
+}
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  lk_secrets_store_finish (result, &error);
+  keyring_done (user_data, error);
+}
+
+static void
+on_token_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  lk_secrets_clear_finish (result, &error);
+  keyring_done (user_data, error);
+}
+
+static void
+set_fast_token (Cli        *cli,
+                const char *mechanism,
+                const char *token)
+{
+  g_free (cli->fast_mechanism);
+  cli->fast_mechanism = g_strdup (mechanism);
+  lk_secrets_free (cli->fast_token);
+  cli->fast_token = g_strdup (token);
+  xmpp_connector_set_fast_token (cli->connector, mechanism, token);
+}
+
+/* After each sign-in: a new token (asked for, or the used one rotated)
+ * replaces the kept one; a token the server did not take is forgotten. */
+static void
+keep_fast_token (Cli *cli)
+{
+  const char *bare = xmpp_jid_bare_string (cli->jid);
+  const char *mechanism = NULL;
+  GDateTime *expiry = NULL;
+  const char *token;
+
+  if (!cli->keep_token)
+    return;
+  token = xmpp_connector_get_fast_token (cli->connector, &mechanism, &expiry);
+  if (token != NULL && mechanism != NULL && strchr (token, '\n') == NULL &&
+      strchr (mechanism, '\n') == NULL)
+    {
+      g_autofree char *until = expiry ? g_date_time_format_iso8601 (expiry) : NULL;
+      g_autofree char *label = NULL;
+      char *secret;
+
+      if (g_strcmp0 (token, cli->fast_token) == 0)
+        return;
+      set_fast_token (cli, mechanism, token);
+      secret = g_strdup_printf ("%s\n%s\n%s", mechanism, token, until ? until : "");
+      label = g_strdup_printf (_("Lorikeet sign-in token for %s"), bare);
+      cli->keyring_pending++;
+      lk_secrets_store_async (bare, LK_SECRET_FAST_TOKEN, label, secret, NULL, on_token_stored, cli);
+      lk_secrets_free (secret);
+    }
+  else if (cli->fast_token != NULL && !xmpp_connector_get_used_fast (cli->connector))
+    {
+      /* Refused, or FAST no longer offered: the password was used. */
+      set_fast_token (cli, NULL, NULL);
+      cli->keyring_pending++;
+      lk_secrets_clear_async (bare, LK_SECRET_FAST_TOKEN, NULL, on_token_cleared, cli);
+    }
+}
+
+/* The kept token, given to the connector unless it has expired. */
+static void
+take_kept_token (Cli        *cli,
+                 const char *secret)
+{
+  g_auto(GStrv) parts = g_strsplit (secret, "\n", 3);
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  if (g_strv_length (parts) != 3 || *parts[0] == '\0' || *parts[1] == '\0')
+    goto out;
+  if (*parts[2] != '\0')
+    {
+      expiry = g_date_time_new_from_iso8601 (parts[2], NULL);
+      if (expiry != NULL && g_date_time_compare (expiry, now) <= 0)
+        goto out;
+    }
+  set_fast_token (cli, parts[0], parts[1]);
+out:
+  for (guint i = 0; parts[i] != NULL; i++)
+    memset (parts[i], 0, strlen (parts[i]));
+}
+
+static void begin (Cli *cli);
+
+static void
+on_token_looked_up (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+  char *secret = lk_secrets_lookup_finish (result, &error);
+
+  if (error != NULL)
+    keyring_failed (cli, error);
+  else if (secret != NULL)
+    take_kept_token (cli, secret);
+  lk_secrets_free (secret);
+  begin (cli);
 }
 
 /* probe */
@@ -310,6 +492,7 @@ on_probe_connected (GObject      *source,
     }
   if (cert != NULL && cert->errors != 0)
     save_pin (cli, cert->sha256);
+  keep_fast_token (cli);
 
   g_print ("endpoint: %s\n", xmpp_connector_get_endpoint (c));
   g_print ("tls: %s, %s\n", xmpp_tls_protocol_name (xmpp_connector_get_tls_version (c)),
@@ -325,13 +508,23 @@ on_probe_connected (GObject      *source,
   g_print ("sasl-reason: %s\n", xmpp_connector_get_auth_reason (c));
   g_print ("bound: %s\n", xmpp_jid_to_string (xmpp_connector_get_bound_jid (c)));
   g_print ("sasl2: %s\n", xmpp_connector_get_used_sasl2 (c) ? "yes" : "no");
+  g_print ("downgrade-protection: %s\n",
+           xmpp_connector_get_downgrade_protection (c) == XMPP_SASL_DOWNGRADE_VERIFIED
+           ? "verified (XEP-0474)"
+           : xmpp_connector_get_downgrade_protection (c) == XMPP_SASL_DOWNGRADE_NOT_OFFERED
+           ? "not offered by the server" : "not applicable");
   {
     const char *fast_mechanism = NULL;
     GDateTime *expiry = NULL;
     g_autofree char *until = NULL;
 
+    if (xmpp_connector_get_used_fast (c))
+      g_print ("fast: signed in with the stored token\n");
     if (xmpp_connector_get_fast_token (c, &fast_mechanism, &expiry) == NULL)
-      g_print ("fast: no token\n");
+      {
+        if (!xmpp_connector_get_used_fast (c))
+          g_print ("fast: no token\n");
+      }
     else
       g_print ("fast: token received (%s, expires %s)\n", fast_mechanism,
                expiry ? (until = g_date_time_format_iso8601 (expiry)) : "?");
@@ -366,6 +559,8 @@ on_client_state (XmppClient *client,
                  GParamSpec *pspec,
                  Cli        *cli)
 {
+  if (xmpp_client_get_state (client) == XMPP_CLIENT_CONNECTED)
+    keep_fast_token (cli);
   if (xmpp_client_get_state (client) == XMPP_CLIENT_FAILED && cli->status == EXIT_OK)
     finish (cli, xmpp_client_get_error (client));
 }
@@ -619,6 +814,16 @@ start_client (Cli       *cli,
   xmpp_client_start (cli->client);
 }
 
+/* Signs in: at once, or as an XmppClient that stays connected. */
+static void
+begin (Cli *cli)
+{
+  if (cli->on_session != NULL)
+    start_client (cli, cli->on_session);
+  else
+    xmpp_connector_connect_async (cli->connector, NULL, cli->callback, cli);
+}
+
 /* Setup shared by the commands that sign in. */
 
 static char *
@@ -849,7 +1054,7 @@ main (int    argc,
     { "direct-tls", 0, 0, G_OPTION_ARG_NONE, &cli.direct_tls, N_("TLS from the first byte (XEP-0368)"), NULL },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &cli.ca_file, N_("Trust the certificate authorities in this PEM file"), "PEM" },
     { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &cli.trust_fingerprint, N_("Accept the server certificate with this SHA-256 fingerprint"), "SHA256" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli.data_dir, N_("Keep pins and the store here"), "DIR" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &cli.data_dir, N_("Keep certificate pins and user-agent ids here (tokens go to the keyring)"), "DIR" },
     { "count", 0, 0, G_OPTION_ARG_INT, &cli.count, N_("listen: stop after N messages"), "N" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &cli.timeout, N_("listen: stop after S seconds"), "S" },
     { NULL }
@@ -909,7 +1114,16 @@ main (int    argc,
       return EXIT_USAGE;
     }
 
-  if (callback == on_probe_connected)
+  if (cli.data_dir != NULL && callback != on_register_connected)
+    {
+      /* FAST: this device's id for the account, and the token kept. */
+      g_autofree char *agent = load_user_agent (&cli);
+
+      xmpp_connector_set_user_agent_id (cli.connector, agent);
+      xmpp_connector_request_fast_token (cli.connector, TRUE);
+      cli.keep_token = TRUE;
+    }
+  else if (callback == on_probe_connected)
     {
       /* To show whether FAST works; the token is not kept, so neither is the id. */
       g_autofree char *agent = g_uuid_string_random ();
@@ -917,11 +1131,14 @@ main (int    argc,
       xmpp_connector_set_user_agent_id (cli.connector, agent);
       xmpp_connector_request_fast_token (cli.connector, TRUE);
     }
+  cli.callback = callback;
+  cli.on_session = on_session;
   cli.loop = g_main_loop_new (NULL, FALSE);
-  if (on_session != NULL)
-    start_client (&cli, on_session);
+  if (cli.keep_token)
+    lk_secrets_lookup_async (xmpp_jid_bare_string (cli.jid), LK_SECRET_FAST_TOKEN, NULL,
+                             on_token_looked_up, &cli);
   else
-    xmpp_connector_connect_async (cli.connector, NULL, callback, &cli);
+    begin (&cli);
   g_main_loop_run (cli.loop);
   {
     int status = cli.status;
