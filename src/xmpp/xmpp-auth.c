@@ -584,6 +584,59 @@ sasl2_success (Exchange    *ex,
   return TRUE;
 }
 
+/* Answering a SCRAM challenge runs PBKDF2 over the password, as many
+ * rounds as the server asks (up to XMPP_SCRAM_MAX_ITERATIONS): on a slow
+ * machine that is long enough to freeze a window, so it runs in a worker
+ * thread. Nothing else touches the exchange meanwhile: the stream waits. */
+static void
+respond_in_thread (GTask        *job,
+                   gpointer      source,
+                   gpointer      data,
+                   GCancellable *cancellable)
+{
+  GTask *task = source;
+  Exchange *ex = g_task_get_task_data (task);
+  GError *error = NULL;
+  GBytes *out = xmpp_sasl_respond (ex->sasl, data, &error);
+
+  if (out == NULL)
+    g_task_return_error (job, error);
+  else
+    g_task_return_pointer (job, out, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+on_responded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GTask *task = G_TASK (source);
+  Exchange *ex = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) out = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (out == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      send_response (ex, out);
+      wait_reply (task);
+    }
+  g_object_unref (task);
+}
+
+static void
+respond_off_main_loop (GTask  *task,
+                       GBytes *challenge)
+{
+  /* The job's source object is the exchange's task, kept alive by it. */
+  g_autoptr(GTask) job = g_task_new (g_object_ref (task), g_task_get_cancellable (task),
+                                     on_responded, NULL);
+
+  g_task_set_task_data (job, g_bytes_ref (challenge), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (job, respond_in_thread);
+}
+
 static void
 handle_reply (GTask      *task,
               XmppStanza *reply)
@@ -592,7 +645,6 @@ handle_reply (GTask      *task,
   XmppNode *top = xmpp_stanza_get_top (reply);
   const char *ns = profile_ns (ex);
   g_autoptr(GBytes) in = NULL;
-  g_autoptr(GBytes) out = NULL;
   GError *error = NULL;
 
   if (xmpp_node_is (top, "failure", ns))
@@ -625,11 +677,7 @@ handle_reply (GTask      *task,
   in = get_payload (top, &error);
   if (in == NULL)
     return g_task_return_error (task, error);
-  out = xmpp_sasl_respond (ex->sasl, in, &error);
-  if (out == NULL)
-    return g_task_return_error (task, error);
-  send_response (ex, out);
-  wait_reply (task);
+  respond_off_main_loop (task, in);
 }
 
 static void
