@@ -19,6 +19,12 @@
 
 /* RFC 6121 */
 #define XMPP_NS_ROSTER         "jabber:iq:roster"
+#define XMPP_NS_ROSTER_VER     "urn:xmpp:features:rosterver"
+#define XMPP_NS_PRE_APPROVAL   "urn:xmpp:features:pre-approval"
+/* XEP-0172 */
+#define XMPP_NS_NICK           "http://jabber.org/protocol/nick"
+/* XEP-0066 */
+#define XMPP_NS_OOB            "jabber:x:oob"
 
 /* XEP-0004 */
 #define XMPP_NS_DATA_FORMS     "jabber:x:data"

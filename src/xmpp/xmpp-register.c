@@ -13,10 +13,6 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-/* XEP-0066 out-of-band data: where a server sends people to register on
- * its web site (XEP-0077 §5). TODO: move to xmpp-ns.h. */
-#define NS_OOB "jabber:x:oob"
-
 G_DEFINE_QUARK (xmpp-register-error-quark, xmpp_register_error)
 
 /* Set on forms made of legacy fields. */
@@ -239,7 +235,7 @@ form_received (GTask      *task,
       r->reply = xmpp_stanza_ref (reply);
       return g_task_return_pointer (task, form, g_object_unref);
     }
-  oob = xmpp_node_get_child (query, "x", NS_OOB);
+  oob = xmpp_node_get_child (query, "x", XMPP_NS_OOB);
   if (oob != NULL && xmpp_node_get_child_text (oob, "url", NULL) != NULL)
     return g_task_return_new_error (task, XMPP_REGISTER_ERROR, XMPP_REGISTER_ERROR_UNSUPPORTED,
                                     _("The server creates accounts only on its web site: %s"),
