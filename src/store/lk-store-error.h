@@ -15,6 +15,12 @@ typedef enum {
   /* The Secret Service is there but refused or failed (a locked keyring
    * whose unlock was dismissed, …). */
   LK_STORE_ERROR_KEYRING,
+  /* SQLite failed (cannot open the file, disk full, corrupt …). */
+  LK_STORE_ERROR_DATABASE,
+  /* The schema could not be brought up to date. */
+  LK_STORE_ERROR_MIGRATION,
+  /* The database was written by a newer Lorikeet: it is not opened. */
+  LK_STORE_ERROR_NEWER_SCHEMA,
 } LkStoreError;
 
 #define LK_STORE_ERROR (lk_store_error_quark ())
