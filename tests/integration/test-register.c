@@ -9,6 +9,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "lk-test-server.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
@@ -17,36 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
+/* What the harness exported, read once in main(). */
+static struct {
   const char *server;     /* prosody, ejabberd */
   const char *domain;
-  const char *host;
-  guint16     port;
-  const char *ca_file;
-  const char *password;
-} Env;
-
-static Env env;
-
-static const char *
-need (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this under tests/harness/xmpp-server", name);
-  return value;
-}
+} env;
 
 static void
 read_env (void)
 {
-  env.server = need ("LK_TEST_SERVER");
-  env.domain = need ("LK_TEST_DOMAIN");
-  env.host = need ("LK_TEST_HOST");
-  env.port = atoi (need ("LK_TEST_PORT"));
-  env.ca_file = need ("LK_TEST_CA_FILE");
-  env.password = need ("LK_TEST_PASSWORD");
+  env.server = lk_test_env ("LK_TEST_SERVER");
+  env.domain = lk_test_env ("LK_TEST_DOMAIN");
 }
 
 /* One async call at a time, run to completion. */
@@ -79,28 +61,11 @@ wait_clear (Wait *w)
   g_clear_object (&w->result);
 }
 
-static XmppConnector *
-make_connector (const char *address,
-                const char *password)
-{
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (env.ca_file, &error);
-  XmppConnector *connector;
-
-  g_assert_nonnull (jid);
-  g_assert_no_error (error);
-  connector = xmpp_connector_new (jid, password);
-  xmpp_connector_set_host (connector, env.host, env.port, FALSE);
-  xmpp_connector_set_database (connector, db);
-  return connector;
-}
-
 /* A stream encrypted but not signed in, to @domain. */
 static XmppConnection *
 connect_unauthenticated (void)
 {
-  g_autoptr(XmppConnector) connector = make_connector (env.domain, NULL);
+  g_autoptr(XmppConnector) connector = lk_test_connector_new (env.domain, NULL);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
   Wait w = { loop, NULL };
@@ -223,7 +188,7 @@ test_new_account (void)
   g_assert_no_error (error);
   close_connection (connection);
 
-  signin = make_connector (address, password);
+  signin = lk_test_connector_new (address, password);
   xmpp_connector_connect_async (signin, NULL, on_done, &w);
   bound = xmpp_connector_connect_finish (signin, wait_result (&w), &error);
   wait_clear (&w);

@@ -9,6 +9,7 @@
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
+#include "lk-test-server.h"
 #include "xmpp-roster.h"
 #include "xmpp-session.h"
 
@@ -81,39 +82,21 @@ typedef struct {
   GError  *error;
   GPtrArray *items;
   char    *version;
-  XmppConnection *connection;
 } Op;
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Op *op = user_data;
-
-  op->connection = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &op->error);
-  op->done = TRUE;
-}
 
 static Account *
 sign_in (const char *local,
          const char *resource)
 {
   g_autofree char *address = g_strdup_printf ("%s@%s/%s", local, domain, resource);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+  g_autoptr(XmppConnector) connector = lk_test_connector_new (address, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppConnection) connection = lk_test_connect (connector, &error);
   Account *a = g_new0 (Account, 1);
-  Op op = { 0 };
 
-  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
-  xmpp_connector_set_database (connector, db);
-  xmpp_connector_connect_async (connector, NULL, on_connected, &op);
-  iterate_until (&op.done);
-  g_assert_no_error (op.error);
-  a->session = xmpp_session_new (op.connection, xmpp_connector_get_bound_jid (connector),
+  g_assert_no_error (error);
+  a->session = xmpp_session_new (connection, xmpp_connector_get_bound_jid (connector),
                                  xmpp_connector_get_features (connector, TRUE));
-  g_object_unref (op.connection);
   a->roster = xmpp_roster_new (a->session);
   xmpp_roster_set_features (a->roster, xmpp_connector_get_features (connector, TRUE));
   a->changed = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_roster_item_free);
@@ -321,7 +304,7 @@ test_fetch_and_version (void)
   g_assert_nonnull (items);
   g_assert_nonnull (version);
   g_assert_cmpstr (xmpp_roster_get_version (alice->roster), ==, version);
-  g_test_message ("%s: roster version \"%s\", %u items", g_getenv ("LK_TEST_SERVER"), version, items->len);
+  g_test_message ("%s: roster version \"%s\", %u items", lk_test_env ("LK_TEST_SERVER"), version, items->len);
 
   again = fetch (alice, version, &version2);
   g_assert_null (again);
@@ -516,7 +499,7 @@ test_preapproval (void)
   g_autoptr(GPtrArray) items = NULL;
   Op op = { 0 };
 
-  g_test_message ("%s: pre-approval %s", g_getenv ("LK_TEST_SERVER"),
+  g_test_message ("%s: pre-approval %s", lk_test_env ("LK_TEST_SERVER"),
                   xmpp_roster_get_preapproval_offered (alice->roster) ? "offered" : "not offered");
   if (!xmpp_roster_get_preapproval_offered (alice->roster))
     {
@@ -549,7 +532,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  domain = g_getenv ("LK_TEST_DOMAIN");
+  domain = lk_test_env ("LK_TEST_DOMAIN");
   if (domain == NULL)
     g_error ("LK_TEST_DOMAIN is not set: run this under tests/harness/xmpp-server");
 

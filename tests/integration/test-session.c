@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "lk-test-server.h"
 #include "xmpp-client.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
@@ -14,42 +15,17 @@
 
 static const char *domain;
 
-static gpointer
-run_until (gpointer *slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  gpointer *slot = user_data;
-  g_autoptr(GError) error = NULL;
-  XmppConnection *connection = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &error);
-
-  g_assert_no_error (error);
-  *slot = xmpp_session_new (connection, xmpp_connector_get_bound_jid (XMPP_CONNECTOR (source)),
-                            xmpp_connector_get_features (XMPP_CONNECTOR (source), TRUE));
-  g_object_unref (connection);
-}
-
 static XmppSession *
 sign_in (const char *local)
 {
   g_autofree char *address = g_strdup_printf ("%s@%s", local, domain);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
-  gpointer session = NULL;
+  g_autoptr(XmppConnector) connector = lk_test_connector_new (address, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppConnection) connection = lk_test_connect (connector, &error);
 
-  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
-  xmpp_connector_set_database (connector, db);
-  xmpp_connector_connect_async (connector, NULL, on_connected, &session);
-  return run_until (&session);
+  g_assert_no_error (error);
+  return xmpp_session_new (connection, xmpp_connector_get_bound_jid (connector),
+                           xmpp_connector_get_features (connector, TRUE));
 }
 
 typedef struct {
@@ -268,13 +244,8 @@ static XmppConnector *
 make_connector (const char *local)
 {
   g_autofree char *address = g_strdup_printf ("%s@%s", local, domain);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  XmppConnector *connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
 
-  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
-  xmpp_connector_set_database (connector, db);
-  return connector;
+  return lk_test_connector_new (address, NULL);
 }
 
 static void
@@ -395,7 +366,7 @@ on_relay_incoming (GSocketService    *service,
   g_autoptr(GSocketClient) client = g_socket_client_new ();
 
   g_object_set_data (G_OBJECT (connection), "relay", relay);
-  g_socket_client_connect_to_host_async (client, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")),
+  g_socket_client_connect_to_host_async (client, lk_test_env ("LK_TEST_HOST"), lk_test_env_port ("LK_TEST_PORT"),
                                          NULL, on_relay_upstream, g_object_ref (connection));
   return TRUE;
 }
@@ -403,10 +374,7 @@ on_relay_incoming (GSocketService    *service,
 static void
 test_client_dead_peer (void)
 {
-  g_autofree char *address = g_strdup_printf ("alice@%s", domain);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+  g_autoptr(XmppConnector) connector = make_connector ("alice");
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
@@ -424,8 +392,7 @@ test_client_dead_peer (void)
   relay.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_signal_connect (relay.service, "incoming", G_CALLBACK (on_relay_incoming), &relay);
 
-  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), relay.port, FALSE);
-  xmpp_connector_set_database (connector, db);
+  xmpp_connector_set_host (connector, lk_test_env ("LK_TEST_HOST"), relay.port, FALSE);
   client = xmpp_client_new (connector);
   xmpp_client_set_backoff (client, 50, 500);
   xmpp_client_set_keepalive (client, 1, 1);
@@ -462,14 +429,9 @@ static void
 test_client_permanent_error (void)
 {
   g_autofree char *address = g_strdup_printf ("alice@%s", domain);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, "wrong password");
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
-  g_autoptr(XmppClient) client = NULL;
+  g_autoptr(XmppConnector) connector = lk_test_connector_new (address, "wrong password");
+  g_autoptr(XmppClient) client = xmpp_client_new (connector);
 
-  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
-  xmpp_connector_set_database (connector, db);
-  client = xmpp_client_new (connector);
   xmpp_client_start (client);
   wait_state (client, XMPP_CLIENT_FAILED);
   g_assert_error ((GError *) xmpp_client_get_error (client), XMPP_AUTH_ERROR, XMPP_AUTH_ERROR_NOT_AUTHORIZED);
@@ -479,9 +441,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  domain = g_getenv ("LK_TEST_DOMAIN");
-  if (domain == NULL)
-    g_error ("LK_TEST_DOMAIN is not set: run this under tests/harness/xmpp-server");
+  domain = lk_test_env ("LK_TEST_DOMAIN");
 
   g_test_add_func ("/session/server-iq", test_server_iq);
   g_test_add_func ("/session/unhandled-iq", test_unhandled_iq);
