@@ -255,11 +255,11 @@ connect_now (XmppClient *self)
   const char *previd = NULL;
   guint32 h = 0;
 
+  /* The network monitor only hurries retries up (on_network_changed): it
+   * does not hold them back, since a server on this machine or a link it
+   * does not know about may well be reachable. */
   if (self->connecting || self->stopping)
     return;
-  if (self->monitor != NULL && !g_network_monitor_get_network_available (self->monitor) &&
-      self->attempt > 1)
-    return;   /* on_network_changed calls again when it comes back */
   self->connecting = TRUE;
   set_state (self, XMPP_CLIENT_CONNECTING);
   if (self->session != NULL && xmpp_session_get_resume_point (self->session, &previd, &h))
