@@ -5,6 +5,7 @@
  */
 #include "lk-test-server.h"
 #include "xmpp-client.h"
+#include "xmpp-disco.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
@@ -220,6 +221,60 @@ test_ping_and_ack (void)
   iterate_until (&sent.done);
   g_assert_no_error (sent.error);
   g_assert_true (sent.ok);
+}
+
+/* XEP-0030/0115/0092: bob asks alice what she is; her answer hashes to
+ * the 'ver' she would advertise, her version is Lorikeet's, and a node
+ * she does not have is item-not-found. */
+static void
+on_disco_info (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  IqResult *r = user_data;
+
+  r->reply = xmpp_disco_info_finish (XMPP_DISCO (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+test_disco_caps_version (void)
+{
+  g_autoptr(XmppSession) alice = sign_in ("alice");
+  g_autoptr(XmppSession) bob = sign_in ("bob");
+  g_autoptr(XmppDisco) alice_disco = xmpp_disco_new (alice, "Lorikeet", "0.1.0");
+  g_autoptr(XmppDisco) bob_disco = xmpp_disco_new (bob, "Lorikeet", "0.1.0");
+  const char *alice_jid = xmpp_jid_to_string (xmpp_session_get_jid (alice));
+  g_autoptr(XmppStanza) version = make_iq ("get", alice_jid, XMPP_NS_VERSION);
+  g_autofree char *node = g_strdup_printf ("%s#%s", XMPP_CAPS_NODE, xmpp_disco_get_caps_ver (alice_disco));
+  g_autofree char *ver = NULL;
+  IqResult info = { 0 }, at_node = { 0 }, wrong_node = { 0 }, v = { 0 };
+  XmppNode *query;
+
+  xmpp_disco_info_async (bob_disco, alice_jid, NULL, NULL, on_disco_info, &info);
+  iterate_until (&info.done);
+  g_assert_no_error (info.error);
+  query = xmpp_node_get_child (xmpp_stanza_get_top (info.reply), "query", XMPP_NS_DISCO_INFO);
+  g_assert_nonnull (query);
+  ver = xmpp_caps_compute_ver (query, NULL);
+  g_assert_cmpstr (ver, ==, xmpp_disco_get_caps_ver (alice_disco));
+
+  xmpp_disco_info_async (bob_disco, alice_jid, node, NULL, on_disco_info, &at_node);
+  iterate_until (&at_node.done);
+  g_assert_no_error (at_node.error);
+  xmpp_disco_info_async (bob_disco, alice_jid, "urn:example:nothing-here", NULL, on_disco_info, &wrong_node);
+  iterate_until (&wrong_node.done);
+  g_assert_error (wrong_node.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
+
+  xmpp_session_send_iq_async (bob, version, NULL, on_iq_reply, &v);
+  iterate_until (&v.done);
+  g_assert_no_error (v.error);
+  g_assert_cmpstr (xmpp_node_get_child_text (xmpp_node_get_child (xmpp_stanza_get_top (v.reply), "query",
+                                                                  XMPP_NS_VERSION), "name", NULL), ==, "Lorikeet");
+  xmpp_stanza_unref (info.reply);
+  xmpp_stanza_unref (at_node.reply);
+  xmpp_stanza_unref (v.reply);
+  g_clear_error (&wrong_node.error);
 }
 
 /* XEP-0352: both servers offer CSI; going inactive and active again is
@@ -448,6 +503,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/spoofed-reply", test_spoofed_reply);
   g_test_add_func ("/session/ping-and-ack", test_ping_and_ack);
   g_test_add_func ("/session/csi", test_csi);
+  g_test_add_func ("/session/disco-caps-version", test_disco_caps_version);
   g_test_add_func ("/client/resume", test_client_resume);
   g_test_add_func ("/client/permanent-error", test_client_permanent_error);
   g_test_add_func ("/client/dead-peer", test_client_dead_peer);
