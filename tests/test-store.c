@@ -657,9 +657,10 @@ test_sync_state (Fixture       *f,
 
 #define BULK 10000
 
-/* 10,000 inserts in under 2 s; a sanitizer build on a loaded machine is
- * several times slower, so it gets more room (the main-loop gap limit
- * stays the same). */
+/* 10,000 inserts in under 2 s, with no main-loop gap over 50 ms (a 16 ms
+ * timer keeps ticking). A sanitizer build on a loaded 2-core machine is
+ * several times slower, and its gaps measure the machine's load as much
+ * as the store: there both limits only catch gross stalls. */
 #if defined(__has_feature)
 # if __has_feature(address_sanitizer)
 #  define LK_ASAN 1
@@ -667,8 +668,10 @@ test_sync_state (Fixture       *f,
 #endif
 #if defined(__SANITIZE_ADDRESS__) || defined(LK_ASAN)
 # define BULK_LIMIT (10 * G_USEC_PER_SEC)
+# define GAP_LIMIT (500 * 1000)
 #else
 # define BULK_LIMIT (2 * G_USEC_PER_SEC)
+# define GAP_LIMIT (50 * 1000)
 #endif
 
 typedef struct {
@@ -747,7 +750,7 @@ test_bulk (Fixture       *f,
                   b.max_gap / 1000.0, b.ticks);
   g_assert_cmpuint (b.out_of_order, ==, 0);
   g_assert_cmpint (end - start, <, BULK_LIMIT);
-  g_assert_cmpint (b.max_gap, <, 50 * 1000);
+  g_assert_cmpint (b.max_gap, <, GAP_LIMIT);
 
   {
     g_autoptr(GPtrArray) page = get_page (f->store, PEER, 0, 3);
