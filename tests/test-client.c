@@ -82,7 +82,9 @@ test_backoff (void)
 
       g_test_message ("attempt %u after %.0f ms (step %.0f ms)", i + 1, gap, step);
       g_assert_cmpfloat (gap, >=, step / 2 - 5);
-      g_assert_cmpfloat (gap, <=, step + 250);   /* connect and scheduling slack */
+      /* Generous above: a loaded machine (sanitizers, parallel tests) may
+       * be slow to connect; below is what shows the back-off. */
+      g_assert_cmpfloat (gap, <=, step + 1000);
     }
   g_socket_service_stop (service);
   g_array_unref (door.times);
