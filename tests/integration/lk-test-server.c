@@ -63,9 +63,20 @@ lk_test_connect (XmppConnector  *connector,
   Connect c = { 0 };
 
   xmpp_connector_connect_async (connector, NULL, on_connected, &c);
-  while (!c.done)
-    g_main_context_iteration (NULL, TRUE);
+  lk_test_wait (&c.done);
   if (c.error != NULL)
     g_propagate_error (error, c.error);
   return c.connection;
+}
+
+void
+lk_test_wait (gboolean *flag)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (!*flag)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+    }
 }

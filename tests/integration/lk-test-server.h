@@ -24,4 +24,8 @@ XmppConnector  *lk_test_connector_new  (const char *address,
 XmppConnection *lk_test_connect        (XmppConnector *connector,
                                         GError       **error);
 
+/* Runs the main loop until *@flag is set; a test stuck for 30 s fails
+ * rather than hanging until meson's timeout. */
+void            lk_test_wait           (gboolean     *flag);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "lk-test-server.h"
 #include "xmpp-carbons.h"
 #include "xmpp-chat.h"
 #include "xmpp-connector.h"
@@ -17,18 +18,6 @@
 #include <string.h>
 
 static const char *domain;
-
-static void
-iterate_until (gboolean *flag)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
-    }
-}
 
 /* A signed-in resource with its chat module, and what it emitted. */
 typedef struct {
@@ -50,19 +39,7 @@ typedef struct {
   gboolean        ok;
   GError         *error;
   char           *origin_id;
-  XmppConnection *connection;
 } Op;
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Op *op = user_data;
-
-  op->connection = xmpp_connector_connect_finish (XMPP_CONNECTOR (source), result, &op->error);
-  op->done = TRUE;
-}
 
 static void
 on_sent_raw (GObject      *source,
@@ -82,7 +59,7 @@ send_raw (Account    *a,
   Op op = { 0 };
 
   xmpp_session_send_async (a->session, stanza, NULL, on_sent_raw, &op);
-  iterate_until (&op.done);
+  lk_test_wait (&op.done);
   g_assert_no_error (op.error);
   g_assert_true (op.ok);
 }
@@ -106,21 +83,17 @@ sign_in (const char *local,
   /* No resource: the server picks one (with Bind2 where offered). */
   g_autofree char *address = resource ? g_strdup_printf ("%s@%s/%s", local, domain, resource)
                                       : g_strdup_printf ("%s@%s", local, domain);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  g_autoptr(XmppConnector) connector = xmpp_connector_new (jid, g_getenv ("LK_TEST_PASSWORD"));
-  g_autoptr(GTlsDatabase) db = g_tls_file_database_new (g_getenv ("LK_TEST_CA_FILE"), NULL);
+  g_autoptr(XmppConnector) connector = lk_test_connector_new (address, NULL);
+  g_autoptr(XmppConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(XmppStanza) presence = xmpp_stanza_new ("presence", XMPP_NS_CLIENT);
   Account *a = g_new0 (Account, 1);
   Op op = { 0 };
 
-  xmpp_connector_set_host (connector, g_getenv ("LK_TEST_HOST"), atoi (g_getenv ("LK_TEST_PORT")), FALSE);
-  xmpp_connector_set_database (connector, db);
-  xmpp_connector_connect_async (connector, NULL, on_connected, &op);
-  iterate_until (&op.done);
-  g_assert_no_error (op.error);
-  a->session = xmpp_session_new (op.connection, xmpp_connector_get_bound_jid (connector),
+  connection = lk_test_connect (connector, &error);
+  g_assert_no_error (error);
+  a->session = xmpp_session_new (connection, xmpp_connector_get_bound_jid (connector),
                                  xmpp_connector_get_features (connector, TRUE));
-  g_object_unref (op.connection);
   a->chat = xmpp_chat_new (a->session);
   a->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_chat_message_free);
   g_signal_connect (a->chat, "message", G_CALLBACK (on_message), a);
@@ -128,12 +101,12 @@ sign_in (const char *local,
     {
       memset (&op, 0, sizeof op);
       if (resource == NULL)
-        g_test_message ("%s: Bind2 enabled carbons inline: %s", g_getenv ("LK_TEST_SERVER"),
+        g_test_message ("%s: Bind2 enabled carbons inline: %s", lk_test_env ("LK_TEST_SERVER"),
                         xmpp_carbons_enabled_by_bind2 (xmpp_connector_get_sasl2_success (connector))
                         ? "yes" : "no");
       xmpp_chat_enable_carbons_async (a->chat, xmpp_connector_get_sasl2_success (connector), NULL,
                                       on_carbons, &op);
-      iterate_until (&op.done);
+      lk_test_wait (&op.done);
       g_assert_no_error (op.error);
       g_assert_true (op.ok);
       g_assert_true (xmpp_chat_get_carbons_enabled (a->chat));
@@ -210,7 +183,7 @@ send_chat (Account    *a,
   Op op = { 0 };
 
   xmpp_chat_send_async (a->chat, to, body, NULL, on_sent, &op);
-  iterate_until (&op.done);
+  lk_test_wait (&op.done);
   g_assert_no_error (op.error);
   g_assert_true (g_uuid_string_is_valid (op.origin_id));
   return op.origin_id;
@@ -245,7 +218,7 @@ test_one_to_one (void)
   g_assert_nonnull (m->timestamp);
   /* Both servers archive chat messages (MAM) and add a stanza-id by the
    * recipient's account. */
-  g_test_message ("%s: stanza-id %s by %s", g_getenv ("LK_TEST_SERVER"), m->stanza_id, m->stanza_id_by);
+  g_test_message ("%s: stanza-id %s by %s", lk_test_env ("LK_TEST_SERVER"), m->stanza_id, m->stanza_id_by);
   g_assert_nonnull (m->stanza_id);
   g_assert_cmpstr (m->stanza_id_by, ==, xmpp_jid_bare_string (jid_of (bob)));
   /* Nothing came back to the sender. */
@@ -381,7 +354,7 @@ test_stanza_id_not_by_us (void)
   send_raw (carol, message);
 
   m = wait_body (alice, body);
-  g_test_message ("%s: stanza-id %s", g_getenv ("LK_TEST_SERVER"), m->stanza_id);
+  g_test_message ("%s: stanza-id %s", lk_test_env ("LK_TEST_SERVER"), m->stanza_id);
   g_assert_cmpstr (m->stanza_id, !=, "fake");
   g_assert_cmpstr (m->stanza_id, !=, "forged-by-alice");
   if (m->stanza_id != NULL)
@@ -393,7 +366,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  domain = g_getenv ("LK_TEST_DOMAIN");
+  domain = lk_test_env ("LK_TEST_DOMAIN");
   if (domain == NULL)
     g_error ("LK_TEST_DOMAIN is not set: run this under tests/harness/xmpp-server");
 

@@ -18,18 +18,6 @@
 
 static const char *domain;
 
-static void
-iterate_until (gboolean *flag)
-{
-  gint64 start = g_get_monotonic_time ();
-
-  while (!*flag)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
-    }
-}
-
 /* A signed-in account with its roster, and what the roster emitted. */
 typedef struct {
   XmppSession *session;
@@ -152,7 +140,7 @@ fetch (Account     *a,
   Op op = { 0 };
 
   xmpp_roster_fetch_async (a->roster, version, NULL, on_fetched, &op);
-  iterate_until (&op.done);
+  lk_test_wait (&op.done);
   g_assert_no_error (op.error);
   g_assert_true (op.ok);
   if (new_version != NULL)
@@ -182,7 +170,7 @@ on_done (GObject      *source,
 static void
 wait_op (Op *op)
 {
-  iterate_until (&op->done);
+  lk_test_wait (&op->done);
   g_assert_no_error (op->error);
   g_assert_true (op->ok);
 }
@@ -206,7 +194,7 @@ remove_item (Account *a,
   Op op = { 0 };
 
   xmpp_roster_remove_item_async (a->roster, jid, NULL, on_done, &op);
-  iterate_until (&op.done);
+  lk_test_wait (&op.done);
   /* Removing what is not there is item-not-found: fine for a reset. */
   if (op.error != NULL)
     g_assert_error (op.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
@@ -476,7 +464,7 @@ test_spoofed_push (void)
   xmpp_node_set_attr (xmpp_stanza_get_top (marker), "to", alice_full);
   xmpp_node_add_child (xmpp_stanza_get_top (marker), "marker", "urn:example:marker");
   xmpp_session_send_async (carol->session, marker, NULL, NULL, NULL);
-  iterate_until (&marker_seen);
+  lk_test_wait (&marker_seen);
   g_test_assert_expected_messages ();
 
   for (guint i = 0; i < alice->changed->len; i++)
@@ -504,7 +492,7 @@ test_preapproval (void)
   if (!xmpp_roster_get_preapproval_offered (alice->roster))
     {
       xmpp_roster_preapprove_async (alice->roster, carol_jid, NULL, on_done, &op);
-      iterate_until (&op.done);
+      lk_test_wait (&op.done);
       g_assert_error (op.error, XMPP_ROSTER_ERROR, XMPP_ROSTER_ERROR_UNSUPPORTED);
       g_clear_error (&op.error);
       return;

@@ -60,13 +60,6 @@ make_iq (const char *type,
   return iq;
 }
 
-static void
-iterate_until (gboolean *flag)
-{
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* An IQ nobody handles is answered service-unavailable by the session,
  * and the asker gets that as a stanza error. */
 static void
@@ -79,7 +72,7 @@ test_unhandled_iq (void)
   IqResult r = { 0 };
 
   xmpp_session_send_iq_async (alice, iq, NULL, on_iq_reply, &r);
-  iterate_until (&r.done);
+  lk_test_wait (&r.done);
   g_assert_null (r.reply);
   g_assert_error (r.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
   g_error_free (r.error);
@@ -93,7 +86,7 @@ test_server_iq (void)
   IqResult r = { 0 };
 
   xmpp_session_send_iq_async (alice, iq, NULL, on_iq_reply, &r);
-  iterate_until (&r.done);
+  lk_test_wait (&r.done);
   g_assert_no_error (r.error);
   g_assert_nonnull (xmpp_node_get_child (xmpp_stanza_get_top (r.reply), "query", XMPP_NS_VERSION));
   xmpp_stanza_unref (r.reply);
@@ -161,12 +154,12 @@ test_spoofed_reply (void)
   xmpp_node_set_attr (xmpp_stanza_get_top (marker), "to", xmpp_jid_to_string (xmpp_session_get_jid (alice)));
   xmpp_node_add_child (xmpp_stanza_get_top (marker), "marker", "urn:example:marker");
   send_plain (carol, marker);
-  iterate_until (&marker_seen);
+  lk_test_wait (&marker_seen);
   g_assert_false (r.done);
 
   xmpp_node_set_attr (xmpp_stanza_get_top (answer), "id", xmpp_stanza_get_id (b.held));
   send_plain (bob, answer);
-  iterate_until (&r.done);
+  lk_test_wait (&r.done);
   g_assert_no_error (r.error);
   g_assert_cmpstr (xmpp_stanza_get_from (r.reply), ==, xmpp_jid_to_string (xmpp_session_get_jid (bob)));
   xmpp_stanza_unref (r.reply);
@@ -210,7 +203,7 @@ test_ping_and_ack (void)
   Done ping = { 0 }, sent = { 0 };
 
   xmpp_session_ping_async (alice, 10, NULL, on_pinged, &ping);
-  iterate_until (&ping.done);
+  lk_test_wait (&ping.done);
   g_assert_no_error (ping.error);
   g_assert_true (ping.ok);
   /* Both servers offer XEP-0198: the send completes on the server's ack. */
@@ -218,7 +211,7 @@ test_ping_and_ack (void)
   xmpp_node_set_attr (xmpp_stanza_get_top (message), "to", to);
   xmpp_node_add_child_text (xmpp_stanza_get_top (message), "body", NULL, "acked?");
   xmpp_session_send_async (alice, message, NULL, on_sent, &sent);
-  iterate_until (&sent.done);
+  lk_test_wait (&sent.done);
   g_assert_no_error (sent.error);
   g_assert_true (sent.ok);
 }
@@ -252,7 +245,7 @@ test_disco_caps_version (void)
   XmppNode *query;
 
   xmpp_disco_info_async (bob_disco, alice_jid, NULL, NULL, on_disco_info, &info);
-  iterate_until (&info.done);
+  lk_test_wait (&info.done);
   g_assert_no_error (info.error);
   query = xmpp_node_get_child (xmpp_stanza_get_top (info.reply), "query", XMPP_NS_DISCO_INFO);
   g_assert_nonnull (query);
@@ -260,14 +253,14 @@ test_disco_caps_version (void)
   g_assert_cmpstr (ver, ==, xmpp_disco_get_caps_ver (alice_disco));
 
   xmpp_disco_info_async (bob_disco, alice_jid, node, NULL, on_disco_info, &at_node);
-  iterate_until (&at_node.done);
+  lk_test_wait (&at_node.done);
   g_assert_no_error (at_node.error);
   xmpp_disco_info_async (bob_disco, alice_jid, "urn:example:nothing-here", NULL, on_disco_info, &wrong_node);
-  iterate_until (&wrong_node.done);
+  lk_test_wait (&wrong_node.done);
   g_assert_error (wrong_node.error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_ITEM_NOT_FOUND);
 
   xmpp_session_send_iq_async (bob, version, NULL, on_iq_reply, &v);
-  iterate_until (&v.done);
+  lk_test_wait (&v.done);
   g_assert_no_error (v.error);
   g_assert_cmpstr (xmpp_node_get_child_text (xmpp_node_get_child (xmpp_stanza_get_top (v.reply), "query",
                                                                   XMPP_NS_VERSION), "name", NULL), ==, "Lorikeet");
@@ -289,7 +282,7 @@ test_csi (void)
   xmpp_session_set_active (alice, FALSE);
   xmpp_session_set_active (alice, TRUE);
   xmpp_session_ping_async (alice, 10, NULL, on_pinged, &ping);
-  iterate_until (&ping.done);
+  lk_test_wait (&ping.done);
   g_assert_no_error (ping.error);
 }
 
@@ -349,7 +342,7 @@ test_client_resume (void)
   session = xmpp_client_get_session (alice);
   /* A round trip, so <enabled/> has come. */
   xmpp_session_ping_async (session, 10, NULL, on_pinged, &ping);
-  iterate_until (&ping.done);
+  lk_test_wait (&ping.done);
   g_assert_true (xmpp_session_get_sm_enabled (session));
 
   /* Cut the transport under the session; send while it is down. */
@@ -366,7 +359,7 @@ test_client_resume (void)
     }
   for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
     {
-      iterate_until (&sent[i].done);
+      lk_test_wait (&sent[i].done);
       g_assert_no_error (sent[i].error);
     }
   g_assert_true (xmpp_client_get_session (alice) == session);
@@ -455,7 +448,7 @@ test_client_dead_peer (void)
   wait_state (client, XMPP_CLIENT_CONNECTED);
   session = xmpp_client_get_session (client);
   xmpp_session_ping_async (session, 10, NULL, on_pinged, &ping);
-  iterate_until (&ping.done);
+  lk_test_wait (&ping.done);
   g_assert_true (xmpp_session_get_sm_enabled (session));
 
   /* Silence: every relayed byte stops, no connection closes. */

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "lk-test-server.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-ns.h"
@@ -27,28 +28,18 @@ typedef struct {
 
 static Env env;
 
-static const char *
-need (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this under tests/harness/xmpp-server", name);
-  return value;
-}
-
 static void
 read_env (void)
 {
-  env.server = need ("LK_TEST_SERVER");
-  env.domain = need ("LK_TEST_DOMAIN");
+  env.server = lk_test_env ("LK_TEST_SERVER");
+  env.domain = lk_test_env ("LK_TEST_DOMAIN");
   env.sha1_domain = g_getenv ("LK_TEST_SHA1_DOMAIN");
-  env.host = need ("LK_TEST_HOST");
-  env.port = atoi (need ("LK_TEST_PORT"));
-  env.tls_port = atoi (need ("LK_TEST_TLS_PORT"));
-  env.ca_file = need ("LK_TEST_CA_FILE");
-  env.password = need ("LK_TEST_PASSWORD");
-  env.cert_sha256 = need ("LK_TEST_CERT_SHA256");
+  env.host = lk_test_env ("LK_TEST_HOST");
+  env.port = lk_test_env_port ("LK_TEST_PORT");
+  env.tls_port = lk_test_env_port ("LK_TEST_TLS_PORT");
+  env.ca_file = lk_test_env ("LK_TEST_CA_FILE");
+  env.password = lk_test_env ("LK_TEST_PASSWORD");
+  env.cert_sha256 = lk_test_env ("LK_TEST_CERT_SHA256");
 }
 
 typedef struct {

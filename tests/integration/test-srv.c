@@ -25,6 +25,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "lk-test-server.h"
 #include "xmpp-connector.h"
 #include "xmpp-error.h"
 #include "xmpp-srv.h"
@@ -45,27 +46,16 @@ typedef struct {
 
 static Env env;
 
-static const char *
-need (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run this under tests/integration/with-dns and "
-             "tests/harness/xmpp-server (see tests/integration/meson.build)", name);
-  return value;
-}
-
 static void
 read_env (void)
 {
-  env.domain = need ("LK_TEST_DOMAIN");
-  env.sha1_domain = need ("LK_TEST_SHA1_DOMAIN");
-  env.port = atoi (need ("LK_TEST_PORT"));
-  env.tls_port = atoi (need ("LK_TEST_TLS_PORT"));
-  env.ca_file = need ("LK_TEST_CA_FILE");
-  env.password = need ("LK_TEST_PASSWORD");
-  need ("LK_DNS_NETNS");
+  env.domain = lk_test_env ("LK_TEST_DOMAIN");
+  env.sha1_domain = lk_test_env ("LK_TEST_SHA1_DOMAIN");
+  env.port = lk_test_env_port ("LK_TEST_PORT");
+  env.tls_port = lk_test_env_port ("LK_TEST_TLS_PORT");
+  env.ca_file = lk_test_env ("LK_TEST_CA_FILE");
+  env.password = lk_test_env ("LK_TEST_PASSWORD");
+  lk_test_env ("LK_DNS_NETNS");
 }
 
 /* xmpp_srv_resolve, synchronously */
